@@ -1,0 +1,42 @@
+package io.parasol.isolation;
+
+/**
+ * What a partition is made with.
+ *
+ * @param memorySizeBytes guest RAM in bytes, a multiple of 4 KiB; RAM above {@link
+ *     #mmioHoleStart()} is placed above 4 GiB
+ * @param vpCount number of vCPUs, at least one
+ * @param mmioHoleStart where the MMIO hole below 4 GiB begins (RAM never sits in [hole, 4 GiB))
+ */
+public record PartitionConfig(long memorySizeBytes, int vpCount, long mmioHoleStart) {
+  /** The conventional hole start: 3 GiB, leaving room for PCI BARs, the IOAPIC, HPET and LAPIC. */
+  public static final long DEFAULT_MMIO_HOLE_START = 0xC000_0000L;
+
+  public static final long FOUR_GIB = 0x1_0000_0000L;
+
+  public PartitionConfig {
+    if (memorySizeBytes <= 0 || (memorySizeBytes & 0xFFF) != 0) {
+      throw new IllegalArgumentException("memory size must be a positive multiple of 4 KiB: " + memorySizeBytes);
+    }
+    if (vpCount < 1) {
+      throw new IllegalArgumentException("a partition needs at least one vCPU: " + vpCount);
+    }
+    if (mmioHoleStart <= 0 || mmioHoleStart > FOUR_GIB || (mmioHoleStart & 0xFFFFF) != 0) {
+      throw new IllegalArgumentException("MMIO hole start must be 1 MiB-aligned and below 4 GiB");
+    }
+  }
+
+  public PartitionConfig(long memorySizeBytes, int vpCount) {
+    this(memorySizeBytes, vpCount, DEFAULT_MMIO_HOLE_START);
+  }
+
+  /** Bytes of RAM below the hole. */
+  public long lowMemoryBytes() {
+    return Math.min(memorySizeBytes, mmioHoleStart);
+  }
+
+  /** Bytes of RAM placed from 4 GiB up. */
+  public long highMemoryBytes() {
+    return memorySizeBytes - lowMemoryBytes();
+  }
+}

@@ -1,0 +1,118 @@
+package io.parasol.machine.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Guest memory made of {@link MemoryRange ranges} of host memory, such as the memfd mappings an
+ * isolation backend registers with the hypervisor, or plain heap memory in tests ({@link
+ * #ofHeap}). Ranges may not overlap; an access must lie within one range (ranges that touch are
+ * still separate, as RAM is on either side of the MMIO hole).
+ */
+public final class SegmentGuestMemory implements GuestMemory {
+  private final MemoryRange[] ranges;
+
+  public SegmentGuestMemory(List<MemoryRange> ranges) {
+    List<MemoryRange> sorted = new ArrayList<>(ranges);
+    sorted.sort(Comparator.comparingLong(MemoryRange::gpa));
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).gpa() < sorted.get(i - 1).end()) {
+        throw new IllegalArgumentException(
+            "guest memory ranges overlap at 0x" + Long.toHexString(sorted.get(i).gpa()));
+      }
+    }
+    this.ranges = sorted.toArray(MemoryRange[]::new);
+  }
+
+  /** Zeroed, shared heap memory of {@code sizeBytes} at guest-physical 0: a fake for tests. */
+  public static SegmentGuestMemory ofHeap(long sizeBytes) {
+    return new SegmentGuestMemory(
+        List.of(new MemoryRange(0, Arena.ofAuto().allocate(sizeBytes, 4096), true)));
+  }
+
+  /** The ranges, lowest address first. */
+  public List<MemoryRange> ranges() {
+    return List.of(ranges);
+  }
+
+  /** Total bytes of RAM. */
+  public long sizeBytes() {
+    long total = 0;
+    for (MemoryRange r : ranges) {
+      total += r.sizeBytes();
+    }
+    return total;
+  }
+
+  /**
+   * The host memory behind {@code [gpa, gpa+length)}, for callers that must hand memory to a
+   * kernel interface (the segment is valid as long as the partition is).
+   */
+  public MemorySegment slice(long gpa, long length) throws GuestMemoryException {
+    MemoryRange range = find(gpa, length);
+    return range.backing().asSlice(gpa - range.gpa(), length);
+  }
+
+  @Override
+  public void read(long gpa, MemorySegment dst) throws GuestMemoryException {
+    MemoryRange range = find(gpa, dst.byteSize());
+    MemorySegment.copy(range.backing(), gpa - range.gpa(), dst, 0, dst.byteSize());
+  }
+
+  @Override
+  public void write(long gpa, MemorySegment src) throws GuestMemoryException {
+    MemoryRange range = find(gpa, src.byteSize());
+    MemorySegment.copy(src, 0, range.backing(), gpa - range.gpa(), src.byteSize());
+  }
+
+  @Override
+  public void requireShared(long gpa, long length) throws GuestMemoryException {
+    if (!find(gpa, length).shared()) {
+      throw new GuestMemoryException(GuestMemoryException.Kind.NOT_SHARED, gpa, length);
+    }
+  }
+
+  @Override
+  public void requirePrivate(long gpa, long length) throws GuestMemoryException {
+    if (find(gpa, length).shared()) {
+      throw new GuestMemoryException(GuestMemoryException.Kind.NOT_PRIVATE, gpa, length);
+    }
+  }
+
+  @Override
+  public boolean isRam(long gpa, long length) {
+    return lookup(gpa, length) != null;
+  }
+
+  private MemoryRange find(long gpa, long length) throws GuestMemoryException {
+    MemoryRange range = lookup(gpa, length);
+    if (range == null) {
+      throw new GuestMemoryException(GuestMemoryException.Kind.OUT_OF_RANGE, gpa, length);
+    }
+    return range;
+  }
+
+  private MemoryRange lookup(long gpa, long length) {
+    if (gpa < 0 || length < 0) {
+      return null;
+    }
+    int lo = 0;
+    int hi = ranges.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      MemoryRange r = ranges[mid];
+      if (gpa < r.gpa()) {
+        hi = mid - 1;
+      } else if (gpa >= r.end()) {
+        lo = mid + 1;
+      } else {
+        // Overflow-safe: the access must end within this range.
+        return length <= r.end() - gpa ? r : null;
+      }
+    }
+    return null;
+  }
+}

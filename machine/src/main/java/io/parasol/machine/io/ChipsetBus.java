@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * wiring bug and throws); a read nobody claims returns all-ones; a write nobody claims is dropped;
  * both are counted and logged at a limited rate. A device that refuses an access ({@link IoStatus}
  * other than OK) is treated the same way. Each device is called under its own monitor, so devices
- * see one access at a time even with several vCPUs.
+ * see one access at a time even with several vCPUs. A device that throws has a bug: the access
+ * is dropped as refused, logged and counted ({@link #deviceFaults()}), and the VM goes on.
  *
  * <p>Lookups are lock-free and allocation-free: ports use a 64 Ki-entry table, MMIO a sorted array
  * searched by bisection. Both are replaced whole on (rare) registration changes.
@@ -34,6 +35,7 @@ public final class ChipsetBus {
   private final LongAdder unclaimedReads = new LongAdder();
   private final LongAdder unclaimedWrites = new LongAdder();
   private final LongAdder refusedAccesses = new LongAdder();
+  private final LongAdder deviceFaults = new LongAdder();
   private final LogRateLimiter logLimiter = new LogRateLimiter(10, 1_000_000_000L);
 
   /**
@@ -109,13 +111,19 @@ public final class ChipsetBus {
     if (slot == null) {
       unclaimedReads.increment();
       data.setValue(data.size().allOnes());
-      logMiss("read of unclaimed port 0x%x (%s)", port, data.size());
+      if (LOG.isDebugEnabled()) {
+        logMiss("read of unclaimed port 0x%x (%s)", port, data.size());
+      }
       return;
     }
     IoStatus status;
     PortIoDevice device = slot.device();
-    synchronized (device) {
-      status = device.readPort(slot.region(), (int) (port - slot.region().base()), data);
+    try {
+      synchronized (device) {
+        status = device.readPort(slot.region(), (int) (port - slot.region().base()), data);
+      }
+    } catch (RuntimeException e) {
+      status = deviceFault(slot.region(), e);
     }
     if (status != IoStatus.OK) {
       refused(status, "read", slot.region(), port, data);
@@ -128,13 +136,19 @@ public final class ChipsetBus {
     PortSlot slot = ports[port & 0xFFFF];
     if (slot == null) {
       unclaimedWrites.increment();
-      logMiss("write of 0x%x to unclaimed port 0x%x (%s)", data.value(), port, data.size());
+      if (LOG.isDebugEnabled()) {
+        logMiss("write of 0x%x to unclaimed port 0x%x (%s)", data.value(), port, data.size());
+      }
       return;
     }
     IoStatus status;
     PortIoDevice device = slot.device();
-    synchronized (device) {
-      status = device.writePort(slot.region(), (int) (port - slot.region().base()), data);
+    try {
+      synchronized (device) {
+        status = device.writePort(slot.region(), (int) (port - slot.region().base()), data);
+      }
+    } catch (RuntimeException e) {
+      status = deviceFault(slot.region(), e);
     }
     if (status != IoStatus.OK) {
       refused(status, "write", slot.region(), port, data);
@@ -147,13 +161,19 @@ public final class ChipsetBus {
     if (slot == null) {
       unclaimedReads.increment();
       data.setValue(data.size().allOnes());
-      logMiss("read of unclaimed address 0x%x (%s)", gpa, data.size());
+      if (LOG.isDebugEnabled()) {
+        logMiss("read of unclaimed address 0x%x (%s)", gpa, data.size());
+      }
       return;
     }
     IoStatus status;
     MmioDevice device = slot.device();
-    synchronized (device) {
-      status = device.readMmio(slot.region(), gpa - slot.region().base(), data);
+    try {
+      synchronized (device) {
+        status = device.readMmio(slot.region(), gpa - slot.region().base(), data);
+      }
+    } catch (RuntimeException e) {
+      status = deviceFault(slot.region(), e);
     }
     if (status != IoStatus.OK) {
       refused(status, "read", slot.region(), gpa, data);
@@ -166,13 +186,19 @@ public final class ChipsetBus {
     MmioSlot slot = findMmio(gpa);
     if (slot == null) {
       unclaimedWrites.increment();
-      logMiss("write of 0x%x to unclaimed address 0x%x (%s)", data.value(), gpa, data.size());
+      if (LOG.isDebugEnabled()) {
+        logMiss("write of 0x%x to unclaimed address 0x%x (%s)", data.value(), gpa, data.size());
+      }
       return;
     }
     IoStatus status;
     MmioDevice device = slot.device();
-    synchronized (device) {
-      status = device.writeMmio(slot.region(), gpa - slot.region().base(), data);
+    try {
+      synchronized (device) {
+        status = device.writeMmio(slot.region(), gpa - slot.region().base(), data);
+      }
+    } catch (RuntimeException e) {
+      status = deviceFault(slot.region(), e);
     }
     if (status != IoStatus.OK) {
       refused(status, "write", slot.region(), gpa, data);
@@ -202,6 +228,22 @@ public final class ChipsetBus {
   /** Accesses a device refused with a status other than OK. */
   public long refusedAccesses() {
     return refusedAccesses.sum();
+  }
+
+  /**
+   * Accesses during which a device threw: a bug in that device, contained so that a guest cannot
+   * crash the paravisor through it. Tests and fuzzers assert this stays zero.
+   */
+  public long deviceFaults() {
+    return deviceFaults.sum();
+  }
+
+  private IoStatus deviceFault(IoRegion region, RuntimeException e) {
+    deviceFaults.increment();
+    if (logLimiter.tryAcquire()) {
+      LOG.error("device {} failed on an access; the access is dropped", region.name(), e);
+    }
+    return IoStatus.INVALID_REGISTER;
   }
 
   private MmioSlot findMmio(long gpa) {
@@ -237,7 +279,7 @@ public final class ChipsetBus {
   }
 
   private void logMiss(String format, Object... args) {
-    if (LOG.isDebugEnabled() && logLimiter.tryAcquire()) {
+    if (logLimiter.tryAcquire()) {
       LOG.debug(String.format(format, args));
     }
   }

@@ -1,0 +1,91 @@
+package io.parasol.tools.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code parasol} command. Users see one sentence and an exit code for a failure, never a
+ * stack trace unless they pass {@code --debug}.
+ */
+@Command(
+    name = "parasol",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Parasol: a paravisor for confidential VMs, running here as a KVM process.",
+    subcommands = {RunCommand.class, BenchCommand.class},
+    footer = {
+      "",
+      "Exit codes of 'run': 0 powered off, 10 reset, 11 triple fault, 12 internal error,",
+      "13 stopped by the host; 1 Parasol could not start the VM; 2 bad usage."
+    })
+public final class Main implements Runnable {
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      defaultValue = "warn",
+      description = "Log level on standard error: error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).",
+      scope = CommandLine.ScopeType.INHERIT)
+  void setLogLevel(String level) {
+    Level parsed = Level.toLevel(level, null);
+    if (parsed == null) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "unknown log level '" + level + "': use error, warn, info, debug or trace");
+    }
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
+  }
+
+  @Option(
+      names = "--debug",
+      description = "Show stack traces for failures.",
+      scope = CommandLine.ScopeType.INHERIT)
+  boolean debug;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (for tests). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          boolean debug = parseResult.hasMatchedOption("--debug")
+              || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+          if (debug) {
+            e.printStackTrace();
+          }
+          commandLine.getErr().println("parasol: " + sentence(e));
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  /** A failure as one sentence: its message, or its type when it has none. */
+  static String sentence(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      message = e.getClass().getSimpleName();
+    }
+    return message;
+  }
+
+  /** The version from the jar's manifest, or "development". */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"parasol " + (v == null ? "development build" : v)};
+    }
+  }
+}

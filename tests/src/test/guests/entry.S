@@ -73,7 +73,29 @@ isr_common:
 	addl	$4, %esp
 	popal
 	addl	$8, %esp		/* vector and error code */
-	iret
+	/*
+	 * Return without IRET. On kvm_pvm, ring-0 guest code runs in KVM's
+	 * instruction emulator, which emulates IRET in real mode only
+	 * (KVM_EXIT_INTERNAL_ERROR, suberror EMULATION, in protected mode).
+	 * The frame is EIP, CS, EFLAGS with no privilege change and CS is
+	 * always 0x08, so reorder it to EFLAGS, EIP and use POPF; RET, putting
+	 * IF back with STI so its one-instruction shadow covers the RET and no
+	 * interrupt nests before the frame is gone. Correct on any x86 too.
+	 */
+	pushl	%eax			/* eax, EIP, CS, EFLAGS */
+	movl	12(%esp), %eax
+	movl	%eax, 8(%esp)		/* eax, EIP, EFLAGS, EFLAGS */
+	movl	4(%esp), %eax
+	movl	%eax, 12(%esp)		/* eax, EIP, EFLAGS, EIP */
+	popl	%eax
+	addl	$4, %esp		/* EFLAGS, EIP */
+	btrl	$9, (%esp)		/* CF = saved IF; return with IF=0 ... */
+	jnc	4f
+	popfl
+	sti				/* ... and set it here if it was set */
+	ret
+4:	popfl
+	ret
 
 	.section .rodata
 	.balign 8

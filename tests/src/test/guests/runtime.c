@@ -24,9 +24,10 @@ void *memcpy(void *dst, const void *src, size_t n)
 
 /* ---- COM1 ---------------------------------------------------------------- */
 
-/* Bounded: a UART whose THRE never sets costs at most this many polls per byte,
+/* Bounded: a UART whose THRE never sets costs at most this many polls per byte
+ * (a real 16550 at 115200 baud needs ~87 us per byte),
  * after which the byte is written anyway (there is nowhere to report it). */
-#define THRE_MAX_POLLS 100000u
+#define THRE_MAX_POLLS 10000u
 
 void com1_putc(char c)
 {

@@ -79,12 +79,20 @@ public final class Kvm implements AutoCloseable {
       int version = LibC.ioctl(fd, KvmAbi.KVM_GET_API_VERSION, 0L, "KVM_GET_API_VERSION");
       if (version != KvmAbi.API_VERSION) {
         throw new HypervisorException(
-            device + " speaks KVM API version " + version + ", Parasol needs " + KvmAbi.API_VERSION);
+            device
+                + " speaks KVM API version "
+                + version
+                + ", Parasol needs "
+                + KvmAbi.API_VERSION);
       }
       for (int cap : REQUIRED_CAPS) {
         if (kvm.checkExtension(cap) <= 0) {
           throw new HypervisorException(
-              "the KVM behind " + device + " lacks " + capabilityName(cap) + ", which Parasol needs");
+              "the KVM behind "
+                  + device
+                  + " lacks "
+                  + capabilityName(cap)
+                  + ", which Parasol needs");
         }
       }
     } catch (HypervisorException | RuntimeException e) {

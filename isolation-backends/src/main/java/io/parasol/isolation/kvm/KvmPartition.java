@@ -51,9 +51,10 @@ public final class KvmPartition implements Partition {
   private final int mmapSize;
   private final CpuidEntries supportedCpuid;
   private final Arena arena = Arena.ofShared();
-  private final int memFd;
   private final List<MemoryRegionFd> regions = new ArrayList<>();
-  private final SegmentGuestMemory memory;
+  // Set once by build(), before the partition is handed out.
+  private int memFd = -1;
+  private SegmentGuestMemory memory;
   private final KvmVirtualProcessor[] vcpus;
   private final MsiTarget msiTarget = this::signalMsi;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -65,47 +66,41 @@ public final class KvmPartition implements Partition {
   private final BitSet usedGsis = new BitSet();
   private final Set<KvmEventNotifier> notifiers = ConcurrentHashMap.newKeySet();
 
-  private KvmPartition(PartitionConfig config, int vmFd, int mmapSize, CpuidEntries cpuid)
-      throws HypervisorException {
+  private KvmPartition(PartitionConfig config, int vmFd, int mmapSize, CpuidEntries cpuid) {
     this.config = config;
     this.vmFd = vmFd;
     this.mmapSize = mmapSize;
     this.supportedCpuid = cpuid;
-    int fd = -1;
-    try {
-      setupAddresses();
-      enableSplitIrqchip();
-      fd = LibC.memfdCreate("parasol-guest-ram", LibC.MFD_CLOEXEC);
-      LibC.ftruncate(fd, config.memorySizeBytes());
-    } catch (HypervisorException | RuntimeException e) {
-      if (fd >= 0) {
-        LibC.close(fd);
-      }
-      throw e;
-    }
-    this.memFd = fd;
-    List<MemoryRange> ranges = new ArrayList<>();
-    mapRegion(0, 0, 0, config.lowMemoryBytes(), ranges);
-    if (config.highMemoryBytes() > 0) {
-      mapRegion(1, PartitionConfig.FOUR_GIB, config.lowMemoryBytes(), config.highMemoryBytes(), ranges);
-    }
-    this.memory = new SegmentGuestMemory(ranges);
     this.vcpus = new KvmVirtualProcessor[config.vpCount()];
-    for (int i = 0; i < vcpus.length; i++) {
-      vcpus[i] = new KvmVirtualProcessor(this, i, createVcpuFd(i));
-    }
   }
 
   static KvmPartition create(int kvmFd, PartitionConfig config, int mmapSize, CpuidEntries cpuid)
       throws HypervisorException {
     int vmFd = LibC.ioctl(kvmFd, KvmAbi.KVM_CREATE_VM, 0L, "KVM_CREATE_VM");
+    KvmPartition partition = new KvmPartition(config, vmFd, mmapSize, cpuid);
     try {
-      return new KvmPartition(config, vmFd, mmapSize, cpuid);
+      partition.build();
+      return partition;
     } catch (HypervisorException | RuntimeException e) {
-      // The constructor released what it made before failing, except the vCPUs and mappings;
-      // closing the VM fd releases the kernel side of those.
-      LibC.close(vmFd);
+      partition.close(); // releases whatever build() made before it failed
       throw e;
+    }
+  }
+
+  private void build() throws HypervisorException {
+    setupAddresses();
+    enableSplitIrqchip();
+    memFd = LibC.memfdCreate("parasol-guest-ram", LibC.MFD_CLOEXEC);
+    LibC.ftruncate(memFd, config.memorySizeBytes());
+    List<MemoryRange> ranges = new ArrayList<>();
+    mapRegion(0, 0, 0, config.lowMemoryBytes(), ranges);
+    if (config.highMemoryBytes() > 0) {
+      long high = config.highMemoryBytes();
+      mapRegion(1, PartitionConfig.FOUR_GIB, config.lowMemoryBytes(), high, ranges);
+    }
+    memory = new SegmentGuestMemory(ranges);
+    for (int i = 0; i < vcpus.length; i++) {
+      vcpus[i] = new KvmVirtualProcessor(this, i, createVcpuFd(i));
     }
   }
 
@@ -244,8 +239,9 @@ public final class KvmPartition implements Partition {
 
   private void commitRoutes() throws HypervisorException {
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment table =
-          a.allocate(KvmAbi.IRQ_ROUTING_HEADER_SIZE + routes.size() * KvmAbi.IRQ_ROUTING_ENTRY_SIZE, 8);
+      long bytes =
+          KvmAbi.IRQ_ROUTING_HEADER_SIZE + routes.size() * KvmAbi.IRQ_ROUTING_ENTRY_SIZE;
+      MemorySegment table = a.allocate(bytes, 8);
       table.set(JAVA_INT, 0, routes.size());
       long at = KvmAbi.IRQ_ROUTING_HEADER_SIZE;
       for (Map.Entry<Integer, long[]> route : routes.entrySet()) {
@@ -404,7 +400,9 @@ public final class KvmPartition implements Partition {
         vp.unmapAndClose();
       }
     }
-    LibC.close(memFd);
+    if (memFd >= 0) {
+      LibC.close(memFd);
+    }
     LibC.close(vmFd);
   }
 

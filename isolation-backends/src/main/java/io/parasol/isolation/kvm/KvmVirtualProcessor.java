@@ -67,6 +67,7 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
     this.partition = partition;
     this.index = index;
     this.fd = fd;
+    MemorySegment mapped = null;
     try {
       // api.rst 4.10 KVM_RUN: the kvm_run struct is shared through an mmap of the vCPU fd of
       // KVM_GET_VCPU_MMAP_SIZE bytes. Its segment lives in the partition's shared arena: the
@@ -80,9 +81,14 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
               0,
               partition.arena(),
               "mmap kvm_run");
+      mapped = run;
       this.runAddress = run.address();
       setCpuid(partition.supportedCpuid().forVcpu(index, partition.config().vpCount()));
     } catch (HypervisorException | RuntimeException e) {
+      if (mapped != null) {
+        // Nothing else refers to the segment: this constructor is failing.
+        KvmPartition.unmap(mapped.address(), partition.mmapSize());
+      }
       LibC.close(fd);
       throw e;
     }

@@ -188,7 +188,8 @@ public final class KvmAbi {
   public static final long CPUID_EDX = 24;
   public static final int KVM_CPUID_FLAG_SIGNIFCANT_INDEX = 1;
 
-  // ---- struct kvm_userspace_memory_region { slot flags guest_phys_addr memory_size userspace_addr }
+  // ---- struct kvm_userspace_memory_region
+  //      { slot flags guest_phys_addr memory_size userspace_addr } (32 bytes)
   public static final long MEMORY_REGION_SIZE = 32;
   public static final long MR_SLOT = 0; // __u32
   public static final long MR_FLAGS = 4; // __u32

@@ -32,7 +32,7 @@ public final class LibC {
   public static final int EFD_CLOEXEC = 0x80000;
   public static final int SIG_BLOCK = 0;
   public static final int SIG_UNBLOCK = 1;
-  /** glibc's {@code sigset_t} is 1024 bits; the kernel's is 64 (see {@code KVM_SET_SIGNAL_MASK}). */
+  /** glibc's {@code sigset_t} is 1024 bits; the kernel's is 64 ({@code KVM_SET_SIGNAL_MASK}). */
   public static final int GLIBC_SIGSET_BYTES = 128;
 
   private static final Linker LINKER = Linker.nativeLinker();
@@ -58,7 +58,8 @@ public final class LibC {
   private static final MethodHandle MMAP =
       downcall(
           "mmap",
-          FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+          FunctionDescriptor.of(
+              ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
           -1);
   private static final MethodHandle MUNMAP =
       downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), -1);
@@ -194,7 +195,8 @@ public final class LibC {
     try (Arena callArena = Arena.ofConfined()) {
       MemorySegment capture = allocateCapture(callArena);
       MemorySegment address =
-          (MemorySegment) MMAP.invokeExact(capture, MemorySegment.NULL, length, prot, flags, fd, offset);
+          (MemorySegment)
+              MMAP.invokeExact(capture, MemorySegment.NULL, length, prot, flags, fd, offset);
       if (address.address() == -1L) {
         throw new ErrnoException(operation, errno(capture));
       }
@@ -209,7 +211,7 @@ public final class LibC {
     }
   }
 
-  /** munmap(2) of a mapping made by {@link #mmap}, by address and length (the segment may be closed). */
+  /** munmap(2) of a mapping made by {@link #mmap}, by address and length. */
   public static void munmap(long address, long length) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment capture = allocateCapture(arena);

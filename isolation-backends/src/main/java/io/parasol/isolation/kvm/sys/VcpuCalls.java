@@ -71,7 +71,8 @@ public final class VcpuCalls {
    */
   public long blockKickSignal() throws ErrnoException {
     try {
-      int r = (int) LibC.PTHREAD_SIGMASK.invokeExact(capture, LibC.SIG_BLOCK, signalSet, oldSignalSet);
+      int r =
+          (int) LibC.PTHREAD_SIGMASK.invokeExact(capture, LibC.SIG_BLOCK, signalSet, oldSignalSet);
       if (r != 0) {
         throw new ErrnoException("pthread_sigmask", r);
       }
@@ -87,10 +88,13 @@ public final class VcpuCalls {
   public void drainKickSignal() {
     try {
       // sigtimedwait with a zero timeout returns the signal, or -1 (EAGAIN) when none is pending.
-      while ((int) LibC.SIGTIMEDWAIT.invokeExact(capture, signalSet, MemorySegment.NULL, zeroTimeout)
-          > 0) {
-        // another queued instance
-      }
+      int signal;
+      do {
+        signal =
+            (int)
+                LibC.SIGTIMEDWAIT.invokeExact(
+                    capture, signalSet, MemorySegment.NULL, zeroTimeout);
+      } while (signal > 0); // real-time signals queue: take every instance
     } catch (Throwable t) {
       throw new IllegalStateException("sigtimedwait downcall failed", t);
     }

@@ -48,11 +48,18 @@ public final class KvmExitBenchmark {
               @Override
               public void endOfInterrupt(int vector) {}
             };
+        var threads =
+            (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         long start = System.nanoTime();
         vp.run(io);
         long ns = System.nanoTime() - start;
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         vp.clearStopRequest();
-        System.out.printf("Java: %d exits, %.2f us/exit%n", exits, ns / 1000.0 / exits);
+        System.out.printf(
+            "Java: %d exits, %.2f us/exit, %d bytes allocated in run()%n",
+            exits, ns / 1000.0 / exits, allocated);
       }
     }
   }

@@ -1,0 +1,91 @@
+package io.parasol.isolation;
+
+/**
+ * Common x86 entry states for a boot vCPU, applied over its current (reset) special registers so
+ * TR, LDT and the APIC base keep their reset values. The caller places code, and for long mode the
+ * page tables, in guest memory; no GDT or IDT is needed in memory until the guest reloads a
+ * segment or takes an interrupt, because the hypervisor holds the descriptor caches.
+ *
+ * @param registers general registers, RIP and RFLAGS to set
+ * @param mode which segment and control-register setup to apply
+ * @param cr3 page-table root for {@link Mode#LONG_64}, else 0
+ * @param codeSelector real-mode CS for {@link Mode#REAL}; ignored otherwise
+ */
+public record X86EntryState(X86Registers registers, Mode mode, long cr3, int codeSelector) {
+  /** The processor mode entered. */
+  public enum Mode {
+    /** Real mode at CS:IP. */
+    REAL,
+    /** 32-bit protected mode, flat 4 GiB segments, no paging. */
+    PROTECTED_32,
+    /** 64-bit long mode with 4-level paging rooted at {@code cr3}. */
+    LONG_64
+  }
+
+  // Intel SDM Vol. 3A §2.5 (CR0, CR4) and §2.2.1 (EFER).
+  static final long CR0_PE = 1L;
+  static final long CR0_ET = 1L << 4;
+  static final long CR0_NE = 1L << 5;
+  static final long CR0_PG = 1L << 31;
+  static final long CR4_PAE = 1L << 5;
+  static final long EFER_LME = 1L << 8;
+  static final long EFER_LMA = 1L << 10;
+
+  /** GDT selectors the flat states use (a GDT the guest loads later should match them). */
+  public static final int CODE_SELECTOR = 0x08;
+
+  public static final int DATA_SELECTOR = 0x10;
+
+  /** Real mode at {@code cs:ip}: CS base = cs × 16, other segments at 0, interrupts off. */
+  public static X86EntryState realMode(int cs, int ip) {
+    return new X86EntryState(X86Registers.atEntry(ip & 0xFFFF), Mode.REAL, 0, cs & 0xFFFF);
+  }
+
+  /** 32-bit flat protected mode (CR0.PE, no paging) at {@code entry} with stack {@code esp}. */
+  public static X86EntryState protectedMode32(long entry, long esp) {
+    return new X86EntryState(X86Registers.atEntry(entry).withRsp(esp), Mode.PROTECTED_32, 0, 0);
+  }
+
+  /**
+   * 64-bit long mode at {@code entry} with stack {@code rsp}, paging on with the 4-level page
+   * tables the caller wrote at {@code pml4Gpa} (which must map the code and stack).
+   */
+  public static X86EntryState longMode64(long entry, long rsp, long pml4Gpa) {
+    return new X86EntryState(X86Registers.atEntry(entry).withRsp(rsp), Mode.LONG_64, pml4Gpa, 0);
+  }
+
+  /** The special registers this state gives a vCPU whose current ones are {@code current}. */
+  public X86SpecialRegisters specialRegisters(X86SpecialRegisters current) {
+    return switch (mode) {
+      case REAL -> {
+        X86Segment data = X86Segment.realMode(0, 0x3);
+        yield new X86SpecialRegisters(
+            X86Segment.realMode(codeSelector, 0xB), data, data, data, data, data,
+            current.tr(), current.ldt(), current.gdt(), current.idt(),
+            current.cr0() & ~(CR0_PE | CR0_PG), current.cr2(), current.cr3(),
+            current.cr4() & ~CR4_PAE, current.cr8(), 0, current.apicBase());
+      }
+      case PROTECTED_32 -> {
+        X86Segment data = X86Segment.flatData(DATA_SELECTOR);
+        yield new X86SpecialRegisters(
+            X86Segment.flatCode32(CODE_SELECTOR), data, data, data, data, data,
+            current.tr(), current.ldt(), current.gdt(), current.idt(),
+            CR0_PE | CR0_ET | CR0_NE, 0, 0, 0, current.cr8(), 0, current.apicBase());
+      }
+      case LONG_64 -> {
+        X86Segment data = X86Segment.flatData(DATA_SELECTOR);
+        yield new X86SpecialRegisters(
+            X86Segment.code64(CODE_SELECTOR), data, data, data, data, data,
+            current.tr(), current.ldt(), current.gdt(), current.idt(),
+            CR0_PE | CR0_ET | CR0_NE | CR0_PG, 0, cr3, CR4_PAE, current.cr8(),
+            EFER_LME | EFER_LMA, current.apicBase());
+      }
+    };
+  }
+
+  /** Puts {@code vp} into this state (special registers first, then general registers). */
+  public void applyTo(VirtualProcessor vp) throws HypervisorException {
+    vp.setSpecialRegisters(specialRegisters(vp.getSpecialRegisters()));
+    vp.setRegisters(registers);
+  }
+}

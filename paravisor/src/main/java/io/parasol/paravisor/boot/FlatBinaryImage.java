@@ -2,10 +2,7 @@ package io.parasol.paravisor.boot;
 
 import io.parasol.isolation.HypervisorException;
 import io.parasol.isolation.Partition;
-import io.parasol.isolation.VirtualProcessor;
-import io.parasol.isolation.X86Registers;
-import io.parasol.isolation.X86Segment;
-import io.parasol.isolation.X86SpecialRegisters;
+import io.parasol.isolation.X86EntryState;
 import io.parasol.machine.memory.GuestMemoryException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,15 +74,6 @@ public record FlatBinaryImage(String name, byte[] bytes, long loadAddress, int p
               "the guest image %s (%d bytes) does not fit in guest RAM at 0x%x", name, bytes.length, loadAddress),
           e);
     }
-    VirtualProcessor bsp = partition.vp(0);
-    X86SpecialRegisters s = bsp.getSpecialRegisters();
-    X86Segment code = X86Segment.flatCode32(0x08);
-    X86Segment data = X86Segment.flatData(0x10);
-    bsp.setSpecialRegisters(
-        new X86SpecialRegisters(
-            code, data, data, data, data, data, s.tr(), s.ldt(), s.gdt(), s.idt(),
-            (s.cr0() | 0x1) & ~0x8000_0000L, // CR0.PE on, CR0.PG off
-            0, 0, s.cr4() & ~0x20L /* PAE off */, s.cr8(), 0, s.apicBase()));
-    bsp.setRegisters(X86Registers.atEntry(loadAddress).withRsp(INITIAL_STACK));
+    X86EntryState.protectedMode32(loadAddress, INITIAL_STACK).applyTo(partition.vp(0));
   }
 }

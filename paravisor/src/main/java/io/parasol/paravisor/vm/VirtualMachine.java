@@ -1,0 +1,265 @@
+package io.parasol.paravisor.vm;
+
+import io.parasol.isolation.HypervisorException;
+import io.parasol.isolation.Partition;
+import io.parasol.isolation.PartitionConfig;
+import io.parasol.isolation.kvm.Kvm;
+import io.parasol.machine.io.ChipsetBus;
+import io.parasol.machine.io.MmioDevice;
+import io.parasol.machine.io.PortIoDevice;
+import io.parasol.machine.time.SystemTimeSource;
+import io.parasol.machine.time.TimeSource;
+import io.parasol.paravisor.boot.BootException;
+import io.parasol.paravisor.boot.BootImage;
+import io.parasol.paravisor.chipset.uart.SerialBackend;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A VM: a partition, the PC chipset on a bus, and one platform thread per vCPU. Made by {@link
+ * Builder}; {@link #start()} runs it, {@link #await} waits for its {@link VmResult}, {@link
+ * #close()} releases everything.
+ */
+public final class VirtualMachine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VirtualMachine.class);
+
+  private final Partition partition;
+  private final ChipsetBus bus;
+  private final PcChipset chipset;
+  private final VmLifecycle lifecycle;
+  private final SystemTimeSource ownedTime;
+  private final List<Thread> vcpuThreads = new ArrayList<>();
+  private boolean started;
+  private boolean closed;
+
+  private VirtualMachine(
+      Partition partition,
+      ChipsetBus bus,
+      PcChipset chipset,
+      VmLifecycle lifecycle,
+      SystemTimeSource ownedTime) {
+    this.partition = partition;
+    this.bus = bus;
+    this.chipset = chipset;
+    this.lifecycle = lifecycle;
+    this.ownedTime = ownedTime;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts every vCPU on its own platform thread. */
+  public synchronized void start() {
+    if (started) {
+      throw new IllegalStateException("the VM has already been started");
+    }
+    started = true;
+    for (int i = 0; i < partition.config().vpCount(); i++) {
+      var vp = partition.vp(i);
+      lifecycle.onEnd(vp::requestStop);
+      VcpuThread body = new VcpuThread(vp, new VcpuExits(bus, chipset.eoiListener()), lifecycle);
+      Thread thread = Thread.ofPlatform().name("vcpu-" + i).unstarted(body);
+      vcpuThreads.add(thread);
+      thread.start();
+    }
+  }
+
+  /** Runs the VM to its end and returns how it ended. */
+  public VmResult run() throws InterruptedException {
+    start();
+    VmResult result = await(Duration.ofDays(365_000)).orElseThrow();
+    joinVcpus();
+    return result;
+  }
+
+  /** Waits up to {@code timeout} for the run to end. */
+  public Optional<VmResult> await(Duration timeout) throws InterruptedException {
+    return lifecycle.await(timeout);
+  }
+
+  /** Ends the run as {@link VmOutcome#STOPPED} (unless it already ended) and waits for the vCPUs. */
+  public VmResult stop(String source) throws InterruptedException {
+    lifecycle.stop(source);
+    joinVcpus();
+    return lifecycle.result().orElseThrow();
+  }
+
+  /** The policy object devices and vCPUs report to. */
+  public VmLifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /** The bus every exit is dispatched through (for statistics and tests). */
+  public ChipsetBus bus() {
+    return bus;
+  }
+
+  /** The devices of this VM. */
+  public PcChipset chipset() {
+    return chipset;
+  }
+
+  public Partition partition() {
+    return partition;
+  }
+
+  private void joinVcpus() throws InterruptedException {
+    for (Thread t : vcpuThreads) {
+      t.join();
+    }
+  }
+
+  /** Stops the VM if it runs, then releases the partition, devices and timers. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lifecycle.stop("close");
+    try {
+      joinVcpus();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    chipset.close();
+    if (ownedTime != null) {
+      ownedTime.close();
+    }
+    partition.close();
+  }
+
+  /** Makes a partition for a configuration: KVM by default, a fake in tests. */
+  @FunctionalInterface
+  public interface PartitionFactory {
+    Partition create(PartitionConfig config) throws HypervisorException;
+  }
+
+  /** Wires a VM explicitly: memory, vCPUs, the chipset's host-side backends and the boot image. */
+  public static final class Builder {
+    private long memorySizeBytes = 256L << 20;
+    private int vcpuCount = 1;
+    private SerialBackend com1;
+    private BootImage bootImage;
+    private TimeSource time;
+    private InstantSource wallClock = InstantSource.system();
+    private PartitionFactory partitions = Builder::kvmPartition;
+    private final List<PortIoDevice> extraPortDevices = new ArrayList<>();
+    private final List<MmioDevice> extraMmioDevices = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Guest RAM in bytes (default 256 MiB). */
+    public Builder memorySize(long bytes) {
+      this.memorySizeBytes = bytes;
+      return this;
+    }
+
+    /** Number of vCPUs (default 1). */
+    public Builder vcpus(int count) {
+      this.vcpuCount = count;
+      return this;
+    }
+
+    /** Where COM1's bytes go and come from; without one, COM1 is still there but discards. */
+    public Builder com1(SerialBackend backend) {
+      this.com1 = backend;
+      return this;
+    }
+
+    /** What to boot. Required. */
+    public Builder boot(BootImage image) {
+      this.bootImage = image;
+      return this;
+    }
+
+    /** The monotonic clock and timers devices use (default: the host's, on a timer thread). */
+    public Builder timeSource(TimeSource source) {
+      this.time = source;
+      return this;
+    }
+
+    /** Wall-clock time for the RTC (default: the host's). */
+    public Builder wallClock(InstantSource clock) {
+      this.wallClock = clock;
+      return this;
+    }
+
+    /** How the partition is made (default: KVM through /dev/kvm). */
+    public Builder partitions(PartitionFactory factory) {
+      this.partitions = factory;
+      return this;
+    }
+
+    /** Adds a device on top of the PC chipset (a benchmark's null device, say). */
+    public Builder addDevice(PortIoDevice device) {
+      extraPortDevices.add(device);
+      return this;
+    }
+
+    /** Adds an MMIO device on top of the PC chipset. */
+    public Builder addDevice(MmioDevice device) {
+      extraMmioDevices.add(device);
+      return this;
+    }
+
+    /**
+     * Creates the partition, wires the chipset and loads the boot image.
+     *
+     * @throws HypervisorException when the hypervisor refuses (no KVM, no permission…)
+     * @throws BootException when the boot image cannot be loaded
+     */
+    public VirtualMachine build() throws HypervisorException, BootException {
+      Objects.requireNonNull(bootImage, "a VM needs something to boot");
+      PartitionConfig config = new PartitionConfig(memorySizeBytes, vcpuCount);
+      Partition partition = partitions.create(config);
+      SystemTimeSource ownedTime = null;
+      PcChipset chipset = null;
+      try {
+        TimeSource clock = time;
+        if (clock == null) {
+          ownedTime = new SystemTimeSource("parasol-timers");
+          clock = ownedTime;
+        }
+        ChipsetBus bus = new ChipsetBus();
+        VmLifecycle lifecycle = new VmLifecycle();
+        chipset = new PcChipset(bus, partition, lifecycle, clock, wallClock, com1);
+        for (PortIoDevice d : extraPortDevices) {
+          bus.register(d);
+        }
+        for (MmioDevice d : extraMmioDevices) {
+          bus.register(d);
+        }
+        bootImage.load(partition);
+        LOG.info(
+            "VM ready: {} MiB, {} vCPU(s), {}",
+            memorySizeBytes >> 20,
+            vcpuCount,
+            partition.isolationType());
+        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime);
+      } catch (HypervisorException | BootException | RuntimeException e) {
+        if (chipset != null) {
+          chipset.close();
+        }
+        if (ownedTime != null) {
+          ownedTime.close();
+        }
+        partition.close();
+        throw e;
+      }
+    }
+
+    private static Partition kvmPartition(PartitionConfig config) throws HypervisorException {
+      try (Kvm kvm = Kvm.open()) {
+        return kvm.createPartition(config);
+      }
+    }
+  }
+}

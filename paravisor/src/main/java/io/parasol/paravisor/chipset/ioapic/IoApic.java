@@ -19,12 +19,12 @@ import java.util.Objects;
  * <h2>Registers</h2>
  *
  * IOREGSEL (offset 0x00) selects the register IOWIN (offset 0x10) reaches: 0x00 IOAPICID, 0x01
- * IOAPICVER (0x00170020: version 0x20, maximum redirection entry 23), 0x02 IOAPICARB, 0x10 + 2n
- * and 0x11 + 2n the low and high halves of redirection entry n. Unimplemented indices read zero
- * and ignore writes. EOI (offset 0x40, write-only) takes a vector in bits 7..0. All three are
- * 32-bit registers: any other width is refused with {@link IoStatus#INVALID_ACCESS_SIZE}, an access
- * inside a register but not at its start with {@link IoStatus#UNALIGNED_ACCESS}, and any other
- * offset with {@link IoStatus#INVALID_REGISTER}.
+ * IOAPICVER (0x00170020: version 0x20, maximum redirection entry 23), 0x02 IOAPICARB, 0x10 + 2n and
+ * 0x11 + 2n the low and high halves of redirection entry n. Unimplemented indices read zero and
+ * ignore writes. EOI (offset 0x40, write-only) takes a vector in bits 7..0. All three are 32-bit
+ * registers: any other width is refused with {@link IoStatus#INVALID_ACCESS_SIZE}, an access inside
+ * a register but not at its start with {@link IoStatus#UNALIGNED_ACCESS}, and any other offset with
+ * {@link IoStatus#INVALID_REGISTER}.
  *
  * <h2>Pins</h2>
  *
@@ -41,8 +41,9 @@ import java.util.Objects;
  * Intel SDM Vol. 3, §11.11 "Message Signalled Interrupts":
  *
  * <pre>
- * address = 0xFEE00000 | destination (RTE 63:56) &lt;&lt; 12 | extended destination (RTE 55:48) &lt;&lt; 4
- *           | destination mode (RTE bit 11) &lt;&lt; 2          (redirection hint, bit 3, is 0)
+ * address = 0xFEE00000 | destination (RTE 63:56) &lt;&lt; 12
+ *           | extended destination (RTE 55:48) &lt;&lt; 4
+ *           | destination mode (RTE bit 11) &lt;&lt; 2    (redirection hint, bit 3, is 0)
  * data    = vector (RTE 7:0) | delivery mode (RTE 10:8) &lt;&lt; 8 | 1 &lt;&lt; 14 (level: assert)
  *           | trigger mode (RTE bit 15) &lt;&lt; 15
  * </pre>
@@ -82,6 +83,7 @@ public final class IoApic implements MmioDevice, EoiListener {
   private static final long RTE_REMOTE_IRR = 1L << 14;
   private static final long RTE_LEVEL = 1L << 15;
   private static final long RTE_MASK = 1L << 16;
+
   /** Guest-writable bits: 11..0, INTPOL, trigger mode, mask, and 63..48 (destination, EDID). */
   private static final long RTE_WRITABLE = 0xFFFF_0000_0001_AFFFL;
 

@@ -12,9 +12,9 @@ public interface IoApicRouteListener {
   IoApicRouteListener NONE = (pin, msiAddress, msiData, masked) -> {};
 
   /**
-   * The route of {@code pin} is now the MSI {@code msiAddress}/{@code msiData} (formatted as
-   * {@link IoApic} documents; bit 15 of the data says level-triggered), and the pin is {@code
-   * masked} or not.
+   * The route of {@code pin} is now the MSI {@code msiAddress}/{@code msiData} (formatted as {@link
+   * IoApic} documents; bit 15 of the data says level-triggered), and the pin is {@code masked} or
+   * not.
    */
   void routeChanged(int pin, long msiAddress, int msiData, boolean masked);
 }

@@ -4,7 +4,7 @@
  * interrupts for the local APICs, and reporting each pin's MSI route ({@link
  * io.parasol.paravisor.chipset.ioapic.IoApicRouteListener}).
  *
- * <p>Not here: the local APICs themselves, interrupt remapping (the remappable entry format is
- * not decoded), and the pin assertion register.
+ * <p>Not here: the local APICs themselves, interrupt remapping (the remappable entry format is not
+ * decoded), and the pin assertion register.
  */
 package io.parasol.paravisor.chipset.ioapic;

@@ -68,9 +68,9 @@ public final class DualPic8259 implements PortIoDevice, ExtIntSource {
   }
 
   /**
-   * The input for IRQ {@code n} (0..15). Level semantics: {@code setLevel(true)} raises the
-   * input; an edge-triggered IRQ latches a request on the rising edge, a level-triggered one
-   * (ELCR) requests for as long as the input is high. IRQ 2 is the cascade and is not connected.
+   * The input for IRQ {@code n} (0..15). Level semantics: {@code setLevel(true)} raises the input;
+   * an edge-triggered IRQ latches a request on the rising edge, a level-triggered one (ELCR)
+   * requests for as long as the input is high. IRQ 2 is the cascade and is not connected.
    */
   public InterruptLine irq(int n) {
     if (n < 0 || n >= 16) {
@@ -159,9 +159,9 @@ public final class DualPic8259 implements PortIoDevice, ExtIntSource {
   /**
    * The INTA cycle. The master resolves its highest-priority request; for the cascade IR the slave
    * supplies the vector. If the request has gone (a level input fell, or it was masked), the chip
-   * answers with its IR7 vector and sets no ISR bit; when that happens on the slave, the master
-   * has already acknowledged IR2 and keeps it in service (8259A datasheet, "Interrupt Sequence"),
-   * as on real PCs, so the guest's spurious IRQ15 handler must EOI the master.
+   * answers with its IR7 vector and sets no ISR bit; when that happens on the slave, the master has
+   * already acknowledged IR2 and keeps it in service (8259A datasheet, "Interrupt Sequence"), as on
+   * real PCs, so the guest's spurious IRQ15 handler must EOI the master.
    */
   @Override
   public synchronized int acknowledgeInterrupt() {

@@ -190,7 +190,8 @@ final class Pic8259 {
     // 8259A datasheet, "Initialization Command Words": ICW1 resets the edge sense circuit (a
     // request must make a new low-to-high transition), clears IMR, gives IR7 the lowest priority,
     // clears special mask mode, selects IRR for status reads, and zeroes ICW4 if IC4 = 0.
-    // DEVNOTE: ISR is cleared too, as QEMU and KVM do: a re-initialised chip has nothing in service.
+    // DEVNOTE: ISR is cleared too, as QEMU and KVM do: a re-initialised chip has nothing in
+    // service.
     edgeRequests = 0;
     imr = 0;
     isr = 0;
@@ -253,8 +254,8 @@ final class Pic8259 {
   }
 
   /**
-   * 8259A datasheet, "The Poll Command": the read after a poll command is an interrupt
-   * acknowledge; it returns I (bit 7) and the highest-priority requesting level in bits 2..0.
+   * 8259A datasheet, "The Poll Command": the read after a poll command is an interrupt acknowledge;
+   * it returns I (bit 7) and the highest-priority requesting level in bits 2..0.
    */
   private int pollRead() {
     poll = false;

@@ -40,8 +40,8 @@ public final class CapturingSerialBackend implements SerialBackend {
   }
 
   /**
-   * Delivers {@code bytes} to the UART one after another, as on the wire: without waiting for
-   * room, so more than the receiver holds overruns it.
+   * Delivers {@code bytes} to the UART one after another, as on the wire: without waiting for room,
+   * so more than the receiver holds overruns it.
    */
   public void inject(byte... bytes) {
     SerialReceiver target = receiver(); // never call into the UART holding our own lock

@@ -34,7 +34,8 @@ public enum PcComPort {
 
   /** The port's region, named e.g. {@code "com1"}. */
   public IoRegion region() {
-    return new IoRegion(name().toLowerCase(java.util.Locale.ROOT), basePort, Uart16550.REGISTER_COUNT);
+    return new IoRegion(
+        name().toLowerCase(java.util.Locale.ROOT), basePort, Uart16550.REGISTER_COUNT);
   }
 
   /** A UART at this port's address, driving {@code irq} (wire it to {@link #isaIrq()}). */

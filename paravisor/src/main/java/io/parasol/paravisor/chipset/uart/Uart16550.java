@@ -12,17 +12,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A National/TI PC16550D UART: eight byte-wide registers, 16-byte receive and transmit FIFOs,
- * modem control and status, loopback, and one interrupt output.
+ * A National/TI PC16550D UART: eight byte-wide registers, 16-byte receive and transmit FIFOs, modem
+ * control and status, loopback, and one interrupt output.
  *
  * <p>Transmission is instantaneous: a byte written to THR goes to the {@link SerialBackend} at
- * once, so THR and the transmitter are always empty again by the time the guest looks (LSR THRE
- * and TEMT read 1). Reception is paced by the backend; the receive FIFO's character timeout does
- * use the programmed line speed (four character times on the injected {@link TimeSource}), since
- * guests with a trigger level above one rely on it to see short input.
+ * once, so THR and the transmitter are always empty again by the time the guest looks (LSR THRE and
+ * TEMT read 1). Reception is paced by the backend; the receive FIFO's character timeout does use
+ * the programmed line speed (four character times on the injected {@link TimeSource}), since guests
+ * with a trigger level above one rely on it to see short input.
  *
- * <p>The line format (LCR word length, parity, stop bits) only sets the character time: bytes
- * pass whole, and no parity or framing errors arise.
+ * <p>The line format (LCR word length, parity, stop bits) only sets the character time: bytes pass
+ * whole, and no parity or framing errors arise.
  *
  * <p>The interrupt output is wired as on the PC: the UART's INTRPT pin reaches the {@link
  * InterruptLine} only through a buffer enabled by the OUT2 output, so the line is asserted when an
@@ -499,8 +499,7 @@ public final class Uart16550 implements PortIoDevice {
   private void updateInterrupt() {
     // On the PC the INTRPT pin reaches the IRQ line through a buffer enabled by OUT2; in loopback
     // the OUT2 pin is forced inactive (PC16550D datasheet, MCR bit 4), so the buffer is off.
-    boolean asserted =
-        pendingInterrupt() != IIR_NONE && (mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
+    boolean asserted = pendingInterrupt() != IIR_NONE && (mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
     if (asserted != irqAsserted) {
       irqAsserted = asserted;
       irq.setLevel(asserted);

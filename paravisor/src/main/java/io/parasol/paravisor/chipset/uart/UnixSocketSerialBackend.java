@@ -42,8 +42,8 @@ public final class UnixSocketSerialBackend implements SerialBackend {
   private Thread writerThread;
 
   /**
-   * Listens on {@code path}. A stale socket file left there by an earlier run is removed first;
-   * any other file there is an error.
+   * Listens on {@code path}. A stale socket file left there by an earlier run is removed first; any
+   * other file there is an error.
    *
    * @throws IOException when the socket cannot be created or bound
    */

@@ -36,7 +36,8 @@ class IoApicTest {
   private static final long REMOTE_IRR = 1L << 14;
 
   private void write32(long offset, long value) {
-    assertEquals(IoStatus.OK, ioapic.writeMmio(region, offset, new IoValue(AccessSize.DWORD, value)));
+    assertEquals(
+        IoStatus.OK, ioapic.writeMmio(region, offset, new IoValue(AccessSize.DWORD, value)));
   }
 
   private long read32(long offset) {
@@ -232,18 +233,21 @@ class IoApicTest {
   @Test
   void registersAre32BitOnly() {
     for (long offset : new long[] {0x00, 0x10, 0x40}) {
-      for (AccessSize size : new AccessSize[] {AccessSize.BYTE, AccessSize.WORD, AccessSize.QWORD}) {
+      for (AccessSize size :
+          new AccessSize[] {AccessSize.BYTE, AccessSize.WORD, AccessSize.QWORD}) {
         assertEquals(
             IoStatus.INVALID_ACCESS_SIZE, ioapic.readMmio(region, offset, IoValue.forRead(size)));
         assertEquals(
-            IoStatus.INVALID_ACCESS_SIZE, ioapic.writeMmio(region, offset, new IoValue(size, 0x10)));
+            IoStatus.INVALID_ACCESS_SIZE,
+            ioapic.writeMmio(region, offset, new IoValue(size, 0x10)));
       }
     }
     assertEquals(0, read32(0x00), "refused writes changed nothing");
     assertEquals(
         IoStatus.UNALIGNED_ACCESS, ioapic.readMmio(region, 0x12, IoValue.forRead(AccessSize.BYTE)));
     assertEquals(
-        IoStatus.INVALID_REGISTER, ioapic.readMmio(region, 0x20, IoValue.forRead(AccessSize.DWORD)));
+        IoStatus.INVALID_REGISTER,
+        ioapic.readMmio(region, 0x20, IoValue.forRead(AccessSize.DWORD)));
     assertEquals(
         IoStatus.INVALID_REGISTER,
         ioapic.writeMmio(region, 0xFFC, new IoValue(AccessSize.DWORD, 1)));

@@ -300,7 +300,8 @@ class DualPic8259Test {
     assertEquals(IoStatus.OK, pic.readPort(DualPic8259.ELCR_REGION, 0, word));
     assertEquals(0xDEF8, word.value());
     assertEquals(
-        IoStatus.OK, pic.writePort(DualPic8259.ELCR_REGION, 0, new IoValue(AccessSize.WORD, 0x0C20)));
+        IoStatus.OK,
+        pic.writePort(DualPic8259.ELCR_REGION, 0, new IoValue(AccessSize.WORD, 0x0C20)));
     assertEquals(0x20, in(0x4D0));
     assertEquals(0x0C, in(0x4D1));
   }

@@ -409,7 +409,8 @@ class Uart16550Test {
       input[i] = (byte) ('A' + i);
     }
     StdioSerialBackend stdio =
-        new StdioSerialBackend(new ByteArrayInputStream(input), java.io.OutputStream.nullOutputStream());
+        new StdioSerialBackend(
+            new ByteArrayInputStream(input), java.io.OutputStream.nullOutputStream());
     Uart16550 port = PcComPort.COM2.create(line, stdio, time);
     var region = PcComPort.COM2.region();
     assertTimeoutPreemptively(

@@ -118,6 +118,7 @@ public final class Uart16550 implements PortIoDevice {
   private final int[] rxFifo = new int[FIFO_SIZE];
   private int rxHead;
   private int rxCount;
+  private int lastRbr;
 
   private int ier;
   private int fcr;
@@ -283,9 +284,10 @@ public final class Uart16550 implements PortIoDevice {
 
   private int readRbr() {
     if (rxCount == 0) {
-      return rxFifo[rxHead] & 0xFF; // reading an empty RBR returns the last character again
+      return lastRbr; // reading an empty RBR returns the last character again
     }
     int entry = rxFifo[rxHead];
+    lastRbr = entry & 0xFF;
     rxHead = (rxHead + 1) % FIFO_SIZE;
     rxCount--;
     if (rxCount > 0) {

@@ -145,6 +145,16 @@ class Uart16550Test {
   }
 
   @Test
+  void readingAnEmptyReceiverRepeatsTheLastCharacter() {
+    out(FCR, 0x01);
+    backend.inject("pq");
+    assertEquals('p', in(RBR));
+    assertEquals('q', in(RBR));
+    assertEquals('q', in(RBR));
+    assertEquals(0x00, in(LSR) & 0x01);
+  }
+
+  @Test
   void overrunInNonFifoModeOverwritesTheHeldCharacter() {
     backend.inject((byte) 'a', (byte) 'b');
     int lsr = in(LSR);

@@ -1,0 +1,133 @@
+package io.parasol.tools.cli;
+
+import io.parasol.paravisor.boot.FlatBinaryImage;
+import io.parasol.paravisor.chipset.uart.SerialBackend;
+import io.parasol.paravisor.vm.VirtualMachine;
+import io.parasol.paravisor.vm.VmOutcome;
+import io.parasol.paravisor.vm.VmResult;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code parasol run}: boots a guest on KVM with the PC chipset and runs it to its end. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Boot a guest on KVM with Parasol's PC chipset and run it until it powers off.",
+      "The guest's COM1 is on standard output unless --serial says otherwise; Ctrl-C stops the VM.",
+    },
+    footer = {
+      "",
+      "Exit codes: 0 powered off, 10 reset (with --no-reboot), 11 triple fault,",
+      "12 internal error, 13 stopped by the host, 1 the VM could not start, 2 bad usage."
+    })
+final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(
+      names = "--flat",
+      paramLabel = "FILE",
+      required = true,
+      description = "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
+  Path flatImage;
+
+  @Option(
+      names = "--flat-parameter",
+      paramLabel = "N",
+      description = "A 32-bit value handed to a test guest through its header (default: none).")
+  int flatParameter;
+
+  @Option(
+      names = {"-m", "--memory"},
+      paramLabel = "SIZE",
+      defaultValue = "256M",
+      converter = SizeConverter.class,
+      description = "Guest RAM, e.g. 512M or 2G (default: ${DEFAULT-VALUE}).")
+  long memoryBytes;
+
+  @Option(
+      names = "--cpus",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
+  int cpus;
+
+  @Option(
+      names = "--serial",
+      paramLabel = "WHERE",
+      defaultValue = "stdio",
+      converter = SerialOptionConverter.class,
+      description = SerialOption.HELP + " Default: ${DEFAULT-VALUE}.")
+  SerialOption serial;
+
+  @Option(
+      names = "--no-reboot",
+      description = "End with exit code 10 when the guest resets, instead of booting it again.")
+  boolean noReboot;
+
+  @Override
+  public Integer call() throws Exception {
+    if (cpus < 1 || cpus > 255) {
+      throw new IllegalArgumentException("--cpus must be between 1 and 255, not " + cpus);
+    }
+    FlatBinaryImage image = FlatBinaryImage.fromFile(flatImage).withParameter(flatParameter);
+    AtomicReference<VirtualMachine> current = new AtomicReference<>();
+    installInterruptHandler(current);
+    try (SerialBackend com1 = serial.open()) {
+      while (true) {
+        VmResult result;
+        try (VirtualMachine vm =
+            VirtualMachine.builder().memorySize(memoryBytes).vcpus(cpus).com1(com1).boot(image).build()) {
+          current.set(vm);
+          result = vm.run();
+          current.set(null);
+        }
+        if (result.outcome() == VmOutcome.RESET && !noReboot) {
+          LOG.info("the guest reset the machine ({}); booting it again", result.source());
+          continue;
+        }
+        report(result);
+        return result.outcome().exitCode();
+      }
+    }
+  }
+
+  private static void report(VmResult result) {
+    switch (result.outcome()) {
+      case POWERED_OFF -> LOG.info("{}", result);
+      case STOPPED, RESET -> System.err.println("parasol: " + result.outcome().description() + " (" + result.source() + ")");
+      case TRIPLE_FAULT, INTERNAL_ERROR -> System.err.println("parasol: " + result);
+    }
+  }
+
+  /** Ctrl-C ends the run as STOPPED rather than killing the process mid-exit. */
+  private static void installInterruptHandler(AtomicReference<VirtualMachine> current) {
+    try {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal("INT"),
+          signal -> {
+            VirtualMachine vm = current.get();
+            if (vm != null) {
+              vm.lifecycle().stop("SIGINT");
+            } else {
+              System.exit(VmOutcome.STOPPED.exitCode());
+            }
+          });
+    } catch (IllegalArgumentException e) {
+      LOG.debug("cannot handle SIGINT here: {}", e.getMessage());
+    }
+  }
+
+  /** picocli converter for {@link SerialOption}. */
+  static final class SerialOptionConverter implements picocli.CommandLine.ITypeConverter<SerialOption> {
+    @Override
+    public SerialOption convert(String value) {
+      return new SerialOption(value);
+    }
+  }
+}

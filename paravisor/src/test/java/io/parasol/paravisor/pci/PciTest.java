@@ -198,6 +198,30 @@ class PciTest {
   }
 
   @Test
+  void configAddressLeavesPort0xCf9ToTheResetControlRegister() {
+    java.util.List<String> resets = new java.util.ArrayList<>();
+    io.parasol.machine.io.ChipsetBus bus = new io.parasol.machine.io.ChipsetBus();
+    bus.register(ports);
+    bus.register(
+        new io.parasol.paravisor.chipset.reset.ResetControlRegister(
+            new io.parasol.paravisor.chipset.PowerControl() {
+              @Override
+              public void powerOff(String source) {}
+
+              @Override
+              public void reset(String source) {
+                resets.add(source);
+              }
+            }));
+    bus.writePort(0xCF8, new IoValue(AccessSize.DWORD, address(0, 0, 0, 0) & 0xFFFFFFFFL));
+    IoValue v = IoValue.forRead(AccessSize.DWORD);
+    bus.readPort(0xCFC, v);
+    assertEquals(0x29C0_8086L, v.value());
+    bus.writePort(0xCF9, new IoValue(AccessSize.BYTE, 0x06));
+    assertEquals(1, resets.size());
+  }
+
+  @Test
   void duplicateRegistrationRejected() {
     assertThrows(IllegalArgumentException.class, () -> root.registerDevice(0, 0, 0, new PciHostBridge()));
     assertThrows(IllegalArgumentException.class, () -> root.registerDevice(0, 32, 0, nic));

@@ -74,7 +74,7 @@ public final class VirtualMachine implements AutoCloseable {
   /** Runs the VM to its end and returns how it ended. */
   public VmResult run() throws InterruptedException {
     start();
-    VmResult result = await(Duration.ofDays(365_000)).orElseThrow();
+    VmResult result = lifecycle.await();
     joinVcpus();
     return result;
   }

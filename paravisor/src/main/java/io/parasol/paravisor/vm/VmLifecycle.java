@@ -78,6 +78,14 @@ public final class VmLifecycle implements PowerControl {
     return Optional.ofNullable(result);
   }
 
+  /** Waits for the run to end, however long that takes. */
+  public synchronized VmResult await() throws InterruptedException {
+    while (result == null) {
+      wait();
+    }
+    return result;
+  }
+
   /** Waits for the run to end; empty if {@code timeout} passed first. */
   public synchronized Optional<VmResult> await(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

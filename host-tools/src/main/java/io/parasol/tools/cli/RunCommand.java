@@ -1,6 +1,7 @@
 package io.parasol.tools.cli;
 
 import io.parasol.paravisor.boot.FlatBinaryImage;
+import io.parasol.paravisor.chipset.uart.ReattachableSerialBackend;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.paravisor.vm.VmOutcome;
@@ -78,14 +79,22 @@ final class RunCommand implements Callable<Integer> {
     FlatBinaryImage image = FlatBinaryImage.fromFile(flatImage).withParameter(flatParameter);
     AtomicReference<VirtualMachine> current = new AtomicReference<>();
     installInterruptHandler(current);
-    try (SerialBackend com1 = serial.open()) {
+    try (SerialBackend hostSide = serial.open()) {
+      // One host-side back end for every boot: a reboot makes new devices, not a new console.
+      SerialBackend com1 = hostSide == null ? null : new ReattachableSerialBackend(hostSide);
+      byte[] cmosRam = null;
       while (true) {
         VmResult result;
-        try (VirtualMachine vm =
-            VirtualMachine.builder().memorySize(memoryBytes).vcpus(cpus).com1(com1).boot(image).build()) {
+        VirtualMachine.Builder builder =
+            VirtualMachine.builder().memorySize(memoryBytes).vcpus(cpus).com1(com1).boot(image);
+        if (cmosRam != null) {
+          builder.cmosRam(cmosRam);
+        }
+        try (VirtualMachine vm = builder.build()) {
           current.set(vm);
           result = vm.run();
           current.set(null);
+          cmosRam = vm.chipset().cmosRam();
         }
         if (result.outcome() == VmOutcome.RESET && !noReboot) {
           LOG.info("the guest reset the machine ({}); booting it again", result.source());

@@ -176,6 +176,29 @@ public final class PcChipset implements AutoCloseable {
     return postCode;
   }
 
+  /** First and last index of the CMOS RAM that survives a reset (MC146818A: 114 bytes). */
+  static final int CMOS_RAM_FIRST = 0x0E;
+
+  static final int CMOS_RAM_LAST = 0x7F;
+
+  /** The CMOS RAM bytes 0x0E–0x7F, to carry into a rebooted VM as a real PC keeps them. */
+  public byte[] cmosRam() {
+    byte[] ram = new byte[CMOS_RAM_LAST - CMOS_RAM_FIRST + 1];
+    for (int i = 0; i < ram.length; i++) {
+      ram[i] = (byte) rtc.readNvram(CMOS_RAM_FIRST + i);
+    }
+    return ram;
+  }
+
+  void restoreCmosRam(byte[] ram) {
+    if (ram.length != CMOS_RAM_LAST - CMOS_RAM_FIRST + 1) {
+      throw new IllegalArgumentException("CMOS RAM is 114 bytes, not " + ram.length);
+    }
+    for (int i = 0; i < ram.length; i++) {
+      rtc.writeNvram(CMOS_RAM_FIRST + i, ram[i]);
+    }
+  }
+
   /** COM1 to COM4, in that order. */
   public List<Uart16550> uarts() {
     return List.copyOf(uarts);

@@ -150,6 +150,7 @@ public final class VirtualMachine implements AutoCloseable {
     private BootImage bootImage;
     private TimeSource time;
     private InstantSource wallClock = InstantSource.system();
+    private byte[] cmosRam;
     private PartitionFactory partitions = Builder::kvmPartition;
     private final List<PortIoDevice> extraPortDevices = new ArrayList<>();
     private final List<MmioDevice> extraMmioDevices = new ArrayList<>();
@@ -192,6 +193,15 @@ public final class VirtualMachine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * CMOS RAM (bytes 0x0E–0x7F, from {@link PcChipset#cmosRam()}) to start with, as a reboot
+     * keeps it (default: zeroes and the memory-size bytes).
+     */
+    public Builder cmosRam(byte[] ram) {
+      this.cmosRam = ram.clone();
+      return this;
+    }
+
     /** How the partition is made (default: KVM through /dev/kvm). */
     public Builder partitions(PartitionFactory factory) {
       this.partitions = factory;
@@ -231,6 +241,9 @@ public final class VirtualMachine implements AutoCloseable {
         ChipsetBus bus = new ChipsetBus();
         VmLifecycle lifecycle = new VmLifecycle();
         chipset = new PcChipset(bus, partition, lifecycle, clock, wallClock, com1);
+        if (cmosRam != null) {
+          chipset.restoreCmosRam(cmosRam);
+        }
         for (PortIoDevice d : extraPortDevices) {
           bus.register(d);
         }

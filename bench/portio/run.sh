@@ -1,47 +1,47 @@
 #!/usr/bin/env bash
-# Port-I/O exit benchmark: Parasol's vCPU loop against a minimal C KVM loop,
-# both running the same portio-bench guest (tests/src/test/guests/portio-bench.c)
-# for the same number of exits. Prints both results and the ratio parasol/c.
+# Port-I/O exit benchmark: Parasol's vCPU loop and chipset bus against a minimal C KVM loop, both
+# running the same portio-bench guest (tests/src/test/guests/portio-bench.c) for the same number
+# of exits to a null device on port 0x0EB0. Both sides time from the first bench exit to the last.
+# The sides alternate for ROUNDS rounds (default 3); the script prints every figure, the medians
+# and the ratio parasol/c of the medians (the goal is <= 1.15).
 #
-#   bench/portio/run.sh [N]     N = number of exits (default 200000)
+#   bench/portio/run.sh [N]     N = exits per run (default 200000)
 #
-# Needs /dev/kvm, gcc, binutils and make. Exit status: 0 with a ratio, 1 if a
-# side failed, 3 while the Parasol side is not available yet.
+# Needs /dev/kvm, a JDK 25, gcc, binutils and make (installed from Debian if missing).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 N="${1:-200000}"
-case "$N" in ""|*[!0-9]*|0|0*) echo "usage: $0 [N]  (N: number of exits, a positive integer)" >&2; exit 2 ;; esac
+ROUNDS="${ROUNDS:-3}"
+case "$N" in ""|*[!0-9]*|0|1) echo "usage: $0 [N]  (N: number of exits, an integer >= 2)" >&2; exit 2 ;; esac
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+HERE="$parasol_root/bench/portio"
 BUILD="$HERE/target"
-GUESTS="$ROOT/tests/target/guests"
+GUESTS="$parasol_root/tests/target/guests"
 GUEST="$GUESTS/portio-bench.bin"
 
+ensure_tools
 mkdir -p "$BUILD"
 gcc -O2 -Wall -Wextra -o "$BUILD/kvm-exit-loop" "$HERE/kvm-exit-loop.c"
-make -s -C "$ROOT/tests/src/test/guests" OUT="$GUESTS" "$GUEST"
+make -s -C "$parasol_root/tests/src/test/guests" OUT="$GUESTS" "$GUEST"
+"$parasol_root/parasol" --help >/dev/null # builds Parasol first if needed, outside the timing
 
-# ---- C side -------------------------------------------------------------------
-c_out="$("$BUILD/kvm-exit-loop" --exits "$N" "$GUEST" 2>"$BUILD/c-guest-console.txt")" || {
+value() { sed -n "s/^$1=\([0-9.]*\).*/\1/p"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+c_all=() p_all=()
+for round in $(seq 1 "$ROUNDS"); do
+  c_out="$("$BUILD/kvm-exit-loop" --exits "$N" "$GUEST" 2>"$BUILD/c-guest-console.txt")" || {
     echo "C side failed; guest console:" >&2; cat "$BUILD/c-guest-console.txt" >&2; exit 1; }
-echo "$c_out"
-c_ns="$(printf '%s\n' "$c_out" | sed -n 's/^c_ns_per_exit=\([0-9.]*\).*/\1/p')"
+  p_out="$("$parasol_root/parasol" bench portio --exits "$N" --guest "$GUEST" 2>"$BUILD/parasol-stderr.txt")" || {
+    echo "Parasol side failed:" >&2; cat "$BUILD/parasol-stderr.txt" >&2; exit 1; }
+  c_ns="$(printf '%s\n' "$c_out" | value c_ns_per_exit)"
+  p_ns="$(printf '%s\n' "$p_out" | value parasol_ns_per_exit)"
+  echo "round $round: c_ns_per_exit=$c_ns parasol_ns_per_exit=$p_ns exits=$N"
+  c_all+=("$c_ns") p_all+=("$p_ns")
+done
 
-# ---- Parasol side -----------------------------------------------------------------
-# DEVNOTE: `./parasol bench portio --exits N` must load the same guest the same
-# way (header parameter at 0x100008 = N, bench port 0x0EB0 on a null device) and
-# print "parasol_ns_per_exit=<float>" on stdout. Until it exists, stop here.
-parasol_out=""
-if [[ -x "$ROOT/parasol" ]]; then
-    parasol_out="$("$ROOT/parasol" bench portio --exits "$N" 2>"$BUILD/parasol-stderr.txt")" || parasol_out=""
-fi
-p_ns="$(printf '%s\n' "$parasol_out" | sed -n 's/^parasol_ns_per_exit=\([0-9.]*\).*/\1/p')"
-if [[ -z "$p_ns" ]]; then
-    echo "parasol side not available"
-    exit 3
-fi
-echo "parasol_ns_per_exit=$p_ns exits=$N"
-
-# ---- Ratio ----------------------------------------------------------------------
-awk -v p="$p_ns" -v c="$c_ns" 'BEGIN { if (c <= 0) exit 1; printf "parasol/c = %.2f\n", p / c }'
+c_med="$(printf '%s\n' "${c_all[@]}" | median)"
+p_med="$(printf '%s\n' "${p_all[@]}" | median)"
+echo "median: c_ns_per_exit=$c_med parasol_ns_per_exit=$p_med"
+awk -v p="$p_med" -v c="$c_med" 'BEGIN { if (c <= 0) exit 1; printf "parasol/c = %.2f\n", p / c }'

@@ -33,7 +33,7 @@ public final class Main implements Runnable {
     Level parsed = Level.toLevel(level, null);
     if (parsed == null) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "unknown log level '" + level + "': use error, warn, info, debug or trace");
+          spec.commandLine(), "unknown log level '" + level + "': use error, warn, info, debug or trace");
     }
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
   }
@@ -55,9 +55,17 @@ public final class Main implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the command line and returns the exit code (for tests). */
+  /** Runs the command line and returns the exit code. */
   public static int execute(String... args) {
+    return execute(
+        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with its output and errors going to the given writers (for tests). */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           boolean debug = parseResult.hasMatchedOption("--debug")

@@ -1,0 +1,75 @@
+package io.parasol.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  record Result(int exitCode, String out, String err) {}
+
+  static Result parasol(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsTheCommandsAndTheExitCodes() {
+    Result r = parasol("--help");
+    assertEquals(0, r.exitCode());
+    assertTrue(r.out().contains("run"), r.out());
+    assertTrue(r.out().contains("bench"), r.out());
+    assertTrue(r.out().contains("--log-level"), r.out());
+    assertTrue(r.out().contains("11 triple fault"), r.out());
+  }
+
+  @Test
+  void runHelpDescribesItsOptions() {
+    Result r = parasol("run", "--help");
+    assertEquals(0, r.exitCode());
+    for (String option : new String[] {"--flat", "--memory", "--cpus", "--serial", "--no-reboot"}) {
+      assertTrue(r.out().contains(option), option + " in\n" + r.out());
+    }
+  }
+
+  @Test
+  void anUnknownLogLevelIsAUsageError() {
+    Result r = parasol("--log-level", "loud", "--help");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("unknown log level 'loud'"), r.err());
+  }
+
+  @Test
+  void badSizesAndSerialBackEndsAreUsageErrorsThatSayWhy() {
+    Result size = parasol("run", "--flat", "x.bin", "--memory", "lots");
+    assertEquals(2, size.exitCode());
+    assertTrue(size.err().contains("'lots' is not a size"), size.err());
+    Result serial = parasol("run", "--flat", "x.bin", "--serial", "tcp:1234");
+    assertEquals(2, serial.exitCode());
+    assertTrue(serial.err().contains("not a serial back end"), serial.err());
+  }
+
+  @Test
+  void aMissingGuestImageIsOneSentenceWithoutAStackTrace(@TempDir Path dir) {
+    Result r = parasol("run", "--serial", "none", "--flat", dir.resolve("missing.bin").toString());
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith("parasol: cannot read the guest image"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void sizesUseBinaryUnits() {
+    SizeConverter sizes = new SizeConverter();
+    assertEquals(512L << 20, sizes.convert("512M"));
+    assertEquals(2L << 30, sizes.convert("2GiB"));
+    assertEquals(4096L, sizes.convert("4096"));
+  }
+}

@@ -18,6 +18,7 @@ final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         case 'K' -> unit = 1L << 10;
         case 'M' -> unit = 1L << 20;
         case 'G' -> unit = 1L << 30;
+        case 'T' -> unit = 1L << 40;
         default -> unit = 1;
       }
       if (unit != 1) {
@@ -32,7 +33,7 @@ final class SizeConverter implements CommandLine.ITypeConverter<Long> {
       return n * unit;
     } catch (NumberFormatException e) {
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a size: use bytes or a number with K, M or G, e.g. 512M");
+          "'" + value + "' is not a size: use bytes or a number with K, M, G or T, e.g. 512M");
     }
   }
 }

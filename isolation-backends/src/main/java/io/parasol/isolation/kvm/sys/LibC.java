@@ -121,21 +121,38 @@ public final class LibC {
     return new IllegalStateException("native call failed", t);
   }
 
-  /** open(2); returns the file descriptor. */
-  public static int open(String path, int flags, String operation) throws ErrnoException {
+  /** One native call: gets the arena for its arguments and the errno capture segment. */
+  @FunctionalInterface
+  private interface NativeCall {
+    long invoke(Arena arena, MemorySegment capture) throws Throwable;
+  }
+
+  /**
+   * Runs {@code call} with a fresh confined arena and errno capture, and turns a negative result
+   * into an {@link ErrnoException} naming {@code operation}. Not for the vCPU hot path: it
+   * allocates (see {@link VcpuCalls} for that).
+   */
+  private static long checked(String operation, NativeCall call) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment capture = allocateCapture(arena);
-      int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), flags, 0);
-      if (fd < 0) {
+      long r = call.invoke(arena, capture);
+      if (r < 0) {
         throw new ErrnoException(operation, errno(capture));
       }
-      return fd;
+      return r;
     } catch (ErrnoException e) {
       throw e;
     } catch (Throwable t) {
       throw rethrow(t);
     }
   }
+
+  /** open(2); returns the file descriptor. */
+  public static int open(String path, int flags, String operation) throws ErrnoException {
+    return (int)
+        checked(operation, (a, c) -> (int) OPEN.invokeExact(c, a.allocateFrom(path), flags, 0));
+  }
+
 
   /** close(2); errors are ignored (the descriptor is gone either way on Linux). */
   public static void close(int fd) {
@@ -149,19 +166,9 @@ public final class LibC {
   /** ioctl(2) with an integer argument (or none); returns the non-negative result. */
   public static int ioctl(int fd, long request, long arg, String operation)
       throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = allocateCapture(arena);
-      int r = (int) IOCTL_LONG.invokeExact(capture, fd, request, arg);
-      if (r < 0) {
-        throw new ErrnoException(operation, errno(capture));
-      }
-      return r;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int) checked(operation, (a, c) -> (int) IOCTL_LONG.invokeExact(c, fd, request, arg));
   }
+
 
   /**
    * ioctl(2) with a pointer argument; returns the non-negative result. {@code arg} must be native
@@ -170,19 +177,9 @@ public final class LibC {
    */
   public static int ioctl(int fd, long request, MemorySegment arg, String operation)
       throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = allocateCapture(arena);
-      int r = (int) IOCTL_PTR.invokeExact(capture, fd, request, arg);
-      if (r < 0) {
-        throw new ErrnoException(operation, errno(capture));
-      }
-      return r;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int) checked(operation, (a, c) -> (int) IOCTL_PTR.invokeExact(c, fd, request, arg));
   }
+
 
   /**
    * mmap(2) of {@code length} bytes of {@code fd}, returned as a segment of exactly that length
@@ -213,65 +210,30 @@ public final class LibC {
 
   /** munmap(2) of a mapping made by {@link #mmap}, by address and length. */
   public static void munmap(long address, long length) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = allocateCapture(arena);
-      int r = (int) MUNMAP.invokeExact(capture, MemorySegment.ofAddress(address), length);
-      if (r < 0) {
-        throw new ErrnoException("munmap", errno(capture));
-      }
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    checked(
+        "munmap", (a, c) -> (int) MUNMAP.invokeExact(c, MemorySegment.ofAddress(address), length));
   }
+
 
   /** memfd_create(2); returns the file descriptor. */
   public static int memfdCreate(String name, int flags) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = allocateCapture(arena);
-      int fd = (int) MEMFD_CREATE.invokeExact(capture, arena.allocateFrom(name), flags);
-      if (fd < 0) {
-        throw new ErrnoException("memfd_create", errno(capture));
-      }
-      return fd;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int)
+        checked(
+            "memfd_create", (a, c) -> (int) MEMFD_CREATE.invokeExact(c, a.allocateFrom(name), flags));
   }
+
 
   /** ftruncate(2). */
   public static void ftruncate(int fd, long length) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = allocateCapture(arena);
-      int r = (int) FTRUNCATE.invokeExact(capture, fd, length);
-      if (r < 0) {
-        throw new ErrnoException("ftruncate", errno(capture));
-      }
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    checked("ftruncate", (a, c) -> (int) FTRUNCATE.invokeExact(c, fd, length));
   }
+
 
   /** eventfd(2); returns the file descriptor. */
   public static int eventfd(int initialValue, int flags) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = allocateCapture(arena);
-      int fd = (int) EVENTFD.invokeExact(capture, initialValue, flags);
-      if (fd < 0) {
-        throw new ErrnoException("eventfd", errno(capture));
-      }
-      return fd;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return (int) checked("eventfd", (a, c) -> (int) EVENTFD.invokeExact(c, initialValue, flags));
   }
+
 
   /** Adds {@code value} to an eventfd counter (an 8-byte write(2)). */
   public static void eventfdWrite(int fd, long value) throws ErrnoException {
@@ -344,16 +306,7 @@ public final class LibC {
    * signal would otherwise terminate the JVM.
    */
   public static void tgkill(int pid, int tid, int signal) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = allocateCapture(arena);
-      int r = (int) TGKILL.invokeExact(capture, pid, tid, signal);
-      if (r < 0) {
-        throw new ErrnoException("tgkill", errno(capture));
-      }
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    checked("tgkill", (a, c) -> (int) TGKILL.invokeExact(c, pid, tid, signal));
   }
+
 }

@@ -215,6 +215,27 @@ public final class ChipsetBus {
     return ports[port & 0xFFFF] != null;
   }
 
+  /**
+   * The port regions devices have claimed, lowest port first: a read-only snapshot for
+   * diagnostics and for fuzzers that drive every device through the regions it declared.
+   */
+  public List<IoRegion> portRegions() {
+    PortSlot[] slots = ports;
+    List<IoRegion> regions = new ArrayList<>();
+    for (int port = 0; port < PORT_COUNT; port++) {
+      // A region fills consecutive slots; it starts where its base is.
+      if (slots[port] != null && slots[port].region().base() == port) {
+        regions.add(slots[port].region());
+      }
+    }
+    return List.copyOf(regions);
+  }
+
+  /** The MMIO regions devices have claimed, lowest address first: a read-only snapshot. */
+  public List<IoRegion> mmioRegions() {
+    return Arrays.stream(mmio).map(MmioSlot::region).toList();
+  }
+
   /** Reads that no device claimed, since the bus was made. */
   public long unclaimedReads() {
     return unclaimedReads.sum();

@@ -174,6 +174,30 @@ class ChipsetBusTest {
   }
 
   @Test
+  void regionListingsNameEveryClaimedRegionInAddressOrder() {
+    ChipsetBus bus = new ChipsetBus();
+    assertEquals(List.of(), bus.portRegions());
+    assertEquals(List.of(), bus.mmioRegions());
+    IoRegion com1 = new IoRegion("com1", 0x3F8, 8);
+    IoRegion pic = new IoRegion("pic", 0x20, 2);
+    IoRegion adjacent = new IoRegion("adjacent", 0x22, 1);
+    bus.register((PortIoDevice) new Recorder(com1, pic));
+    bus.register((PortIoDevice) new Recorder(adjacent));
+    assertEquals(List.of(pic, adjacent, com1), bus.portRegions());
+
+    IoRegion ioapic = new IoRegion("ioapic", 0xFEC0_0000L, 0x1000);
+    IoRegion ecam = new IoRegion("ecam", 0xB000_0000L, 0x1000_0000L);
+    bus.register((MmioDevice) new Recorder(ioapic));
+    Recorder ecamDevice = new Recorder(ecam);
+    bus.register((MmioDevice) ecamDevice);
+    assertEquals(List.of(ecam, ioapic), bus.mmioRegions());
+
+    bus.unregister((MmioDevice) ecamDevice);
+    assertEquals(List.of(ioapic), bus.mmioRegions());
+    assertThrows(UnsupportedOperationException.class, () -> bus.portRegions().clear());
+  }
+
+  @Test
   void accessSizeMasksAndValidity() {
     assertEquals(0xFF, AccessSize.BYTE.mask());
     assertEquals(0xFFFF_FFFFL, AccessSize.DWORD.mask());

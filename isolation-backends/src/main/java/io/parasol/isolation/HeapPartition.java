@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * <p>Thread-safe: devices may deliver MSIs from timer threads while a test reads them.
  */
 public final class HeapPartition implements Partition {
-  /** How many of the most recent MSIs {@link #msis()} keeps; {@link #msiCount()} counts them all. */
+  /**
+   * How many of the most recent MSIs {@link #msis()} keeps; {@link #msiCount()} counts them all.
+   */
   public static final int MSI_HISTORY = 1024;
 
   /** One delivered MSI. */
@@ -111,7 +113,9 @@ public final class HeapPartition implements Partition {
     return List.copyOf(msis);
   }
 
-  /** Every MSI delivered since the partition was made, including those no longer in {@link #msis()}. */
+  /**
+   * Every MSI delivered since the partition was made, including those no longer in {@link #msis()}.
+   */
   public synchronized long msiCount() {
     return msiCount;
   }

@@ -27,7 +27,8 @@ public interface Partition extends AutoCloseable {
    * level-triggered and reports their EOI ({@link CpuIo#endOfInterrupt}). Called by the IOAPIC
    * model whenever a redirection entry changes.
    */
-  void setIoApicRoute(int pin, long msiAddress, int msiData, boolean masked) throws HypervisorException;
+  void setIoApicRoute(int pin, long msiAddress, int msiData, boolean masked)
+      throws HypervisorException;
 
   /**
    * Registers an ioeventfd: a guest write to the port or address is counted in the returned

@@ -16,7 +16,8 @@ public record PartitionConfig(long memorySizeBytes, int vpCount, long mmioHoleSt
 
   public PartitionConfig {
     if (memorySizeBytes <= 0 || (memorySizeBytes & 0xFFF) != 0) {
-      throw new IllegalArgumentException("memory size must be a positive multiple of 4 KiB: " + memorySizeBytes);
+      throw new IllegalArgumentException(
+          "memory size must be a positive multiple of 4 KiB: " + memorySizeBytes);
     }
     if (vpCount < 1) {
       throw new IllegalArgumentException("a partition needs at least one vCPU: " + vpCount);

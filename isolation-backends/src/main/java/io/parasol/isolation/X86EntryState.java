@@ -3,8 +3,8 @@ package io.parasol.isolation;
 /**
  * Common x86 entry states for a boot vCPU, applied over its current (reset) special registers so
  * TR, LDT and the APIC base keep their reset values. The caller places code, and for long mode the
- * page tables, in guest memory; no GDT or IDT is needed in memory until the guest reloads a
- * segment or takes an interrupt, because the hypervisor holds the descriptor caches.
+ * page tables, in guest memory; no GDT or IDT is needed in memory until the guest reloads a segment
+ * or takes an interrupt, because the hypervisor holds the descriptor caches.
  *
  * @param registers general registers, RIP and RFLAGS to set
  * @param mode which segment and control-register setup to apply
@@ -60,25 +60,65 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
       case REAL -> {
         X86Segment data = X86Segment.realMode(0, 0x3);
         yield new X86SpecialRegisters(
-            X86Segment.realMode(codeSelector, 0xB), data, data, data, data, data,
-            current.tr(), current.ldt(), current.gdt(), current.idt(),
-            current.cr0() & ~(CR0_PE | CR0_PG), current.cr2(), current.cr3(),
-            current.cr4() & ~CR4_PAE, current.cr8(), 0, current.apicBase());
+            X86Segment.realMode(codeSelector, 0xB),
+            data,
+            data,
+            data,
+            data,
+            data,
+            current.tr(),
+            current.ldt(),
+            current.gdt(),
+            current.idt(),
+            current.cr0() & ~(CR0_PE | CR0_PG),
+            current.cr2(),
+            current.cr3(),
+            current.cr4() & ~CR4_PAE,
+            current.cr8(),
+            0,
+            current.apicBase());
       }
       case PROTECTED_32 -> {
         X86Segment data = X86Segment.flatData(DATA_SELECTOR);
         yield new X86SpecialRegisters(
-            X86Segment.flatCode32(CODE_SELECTOR), data, data, data, data, data,
-            current.tr(), current.ldt(), current.gdt(), current.idt(),
-            CR0_PE | CR0_ET | CR0_NE, 0, 0, 0, current.cr8(), 0, current.apicBase());
+            X86Segment.flatCode32(CODE_SELECTOR),
+            data,
+            data,
+            data,
+            data,
+            data,
+            current.tr(),
+            current.ldt(),
+            current.gdt(),
+            current.idt(),
+            CR0_PE | CR0_ET | CR0_NE,
+            0,
+            0,
+            0,
+            current.cr8(),
+            0,
+            current.apicBase());
       }
       case LONG_64 -> {
         X86Segment data = X86Segment.flatData(DATA_SELECTOR);
         yield new X86SpecialRegisters(
-            X86Segment.code64(CODE_SELECTOR), data, data, data, data, data,
-            current.tr(), current.ldt(), current.gdt(), current.idt(),
-            CR0_PE | CR0_ET | CR0_NE | CR0_PG, 0, cr3, CR4_PAE, current.cr8(),
-            EFER_LME | EFER_LMA, current.apicBase());
+            X86Segment.code64(CODE_SELECTOR),
+            data,
+            data,
+            data,
+            data,
+            data,
+            current.tr(),
+            current.ldt(),
+            current.gdt(),
+            current.idt(),
+            CR0_PE | CR0_ET | CR0_NE | CR0_PG,
+            0,
+            cr3,
+            CR4_PAE,
+            current.cr8(),
+            EFER_LME | EFER_LMA,
+            current.apicBase());
       }
     };
   }

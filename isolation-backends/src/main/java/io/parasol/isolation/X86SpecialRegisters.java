@@ -2,9 +2,23 @@ package io.parasol.isolation;
 
 /** Segment, descriptor-table and control registers of an x86-64 vCPU. */
 public record X86SpecialRegisters(
-    X86Segment cs, X86Segment ds, X86Segment es, X86Segment fs, X86Segment gs, X86Segment ss,
-    X86Segment tr, X86Segment ldt, X86DescriptorTable gdt, X86DescriptorTable idt,
-    long cr0, long cr2, long cr3, long cr4, long cr8, long efer, long apicBase) {
+    X86Segment cs,
+    X86Segment ds,
+    X86Segment es,
+    X86Segment fs,
+    X86Segment gs,
+    X86Segment ss,
+    X86Segment tr,
+    X86Segment ldt,
+    X86DescriptorTable gdt,
+    X86DescriptorTable idt,
+    long cr0,
+    long cr2,
+    long cr3,
+    long cr4,
+    long cr8,
+    long efer,
+    long apicBase) {
 
   @Override
   public String toString() {

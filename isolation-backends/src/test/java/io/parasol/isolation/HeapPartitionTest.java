@@ -31,8 +31,7 @@ class HeapPartitionTest {
     p.memory().write(PartitionConfig.FOUR_GIB + 16, src);
     MemorySegment dst = Arena.ofAuto().allocate(4);
     p.memory().read(PartitionConfig.FOUR_GIB + 16, dst);
-    assertArrayEquals(src.toArray(JAVA_BYTE),
-        dst.toArray(JAVA_BYTE));
+    assertArrayEquals(src.toArray(JAVA_BYTE), dst.toArray(JAVA_BYTE));
   }
 
   @Test
@@ -93,7 +92,8 @@ class HeapPartitionTest {
     }
     assertEquals(HeapPartition.MSI_HISTORY + 11, p.msiCount());
     assertEquals(HeapPartition.MSI_HISTORY, p.msis().size());
-    assertEquals((HeapPartition.MSI_HISTORY + 9) & 0xFF, p.msis().getLast().vector(), "newest kept");
+    assertEquals(
+        (HeapPartition.MSI_HISTORY + 9) & 0xFF, p.msis().getLast().vector(), "newest kept");
     p.clearMsis();
     assertEquals(0, p.msiCount());
     assertTrue(p.msis().isEmpty());
@@ -106,7 +106,8 @@ class HeapPartitionTest {
     p.setIoApicRoute(2, 0xFEE0_0000L, 0x31, false);
     p.setIoApicRoute(4, 0xFEE0_0000L, 0x34, false);
     assertEquals(3, p.ioApicRouteUpdates());
-    assertEquals(new HeapPartition.IoApicRoute(2, 0xFEE0_0000L, 0x31, false), p.ioApicRoutes().get(2));
+    assertEquals(
+        new HeapPartition.IoApicRoute(2, 0xFEE0_0000L, 0x31, false), p.ioApicRoutes().get(2));
     assertEquals(2, p.ioApicRoutes().size());
   }
 
@@ -115,7 +116,8 @@ class HeapPartitionTest {
     HeapPartition p = HeapPartition.ofSize(1 << 20);
     HypervisorException e =
         assertThrows(
-            HypervisorException.class, () -> p.ioEventNotifier(false, 0x3F8, 1, OptionalLong.empty()));
+            HypervisorException.class,
+            () -> p.ioEventNotifier(false, 0x3F8, 1, OptionalLong.empty()));
     assertTrue(e.getMessage().contains("not supported by a heap partition"), e.getMessage());
     assertThrows(HypervisorException.class, () -> p.irqNotifier(0xFEE0_0000L, 0x30));
     assertFalse(p.isClosed());

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real guest code on KVM driving Parasol's chipset: each test boots one purpose-built guest
- * ({@code src/test/guests}) and asserts what the guest reported over COM1 and how the VM ended.
+ * Real guest code on KVM driving Parasol's chipset: each test boots one purpose-built guest ({@code
+ * src/test/guests}) and asserts what the guest reported over COM1 and how the VM ended.
  */
 @Tag("kvm")
 class ChipsetGuestIT {
@@ -26,7 +26,10 @@ class ChipsetGuestIT {
       printable.append(c);
     }
     String expected =
-        "SERIAL start\nLCR ok\nDLAB ok divisor=1\nSCR ok\n" + printable + "\r\n" + "SERIAL end\nDONE\n";
+        "SERIAL start\nLCR ok\nDLAB ok divisor=1\nSCR ok\n"
+            + printable
+            + "\r\n"
+            + "SERIAL end\nDONE\n";
     assertEquals(expected, run.console(), run::toString);
     assertEquals(VmOutcome.POWERED_OFF, run.result().outcome(), run::toString);
     assertEquals(0, run.deviceFaults());
@@ -38,8 +41,9 @@ class ChipsetGuestIT {
     GuestRun run = GuestRun.run("rtc", clock);
     List<String> lines = run.lines();
     assertTrue(lines.contains("RTC 2031-07-09 23:59:58"), run::toString);
-    Matcher status = Pattern.compile("RTC status A=(\\p{XDigit}{2}) B=(\\p{XDigit}{2}) C=.. D=(\\p{XDigit}{2})")
-        .matcher(run.console());
+    Matcher status =
+        Pattern.compile("RTC status A=(\\p{XDigit}{2}) B=(\\p{XDigit}{2}) C=.. D=(\\p{XDigit}{2})")
+            .matcher(run.console());
     assertTrue(status.find(), run::toString);
     assertEquals(0x26, Integer.parseInt(status.group(1), 16) & 0x7F, "divider 010, rate 0110");
     assertEquals(0, Integer.parseInt(status.group(2), 16) & 0x04, "BCD mode (DM=0)");

@@ -23,7 +23,8 @@ record GuestRun(VmResult result, String console, long deviceFaults) {
   static Path image(String guest) {
     Path path = Path.of("target", "guests", guest + ".bin");
     if (!Files.isRegularFile(path)) {
-      fail("test guest " + path.toAbsolutePath() + " is missing: the tests module's build makes it");
+      fail(
+          "test guest " + path.toAbsolutePath() + " is missing: the tests module's build makes it");
     }
     return path;
   }
@@ -46,8 +47,15 @@ record GuestRun(VmResult result, String console, long deviceFaults) {
       Optional<VmResult> result = vm.await(TIME_LIMIT);
       if (result.isEmpty()) {
         VmResult stopped = vm.stop("test time limit");
-        fail("guest " + guest + " did not finish in " + TIME_LIMIT + " (" + stopped + "); console:\n"
-            + com1.writtenText());
+        fail(
+            "guest "
+                + guest
+                + " did not finish in "
+                + TIME_LIMIT
+                + " ("
+                + stopped
+                + "); console:\n"
+                + com1.writtenText());
       }
       return new GuestRun(result.get(), com1.writtenText(), vm.bus().deviceFaults());
     }

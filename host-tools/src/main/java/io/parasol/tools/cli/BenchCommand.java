@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure Parasol for the benchmark scripts in bench/ (they print the ratio to a peer).",
+    description =
+        "Measure Parasol for the benchmark scripts in bench/ (they print the ratio to a peer).",
     subcommands = {BenchCommand.PortIo.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -37,10 +38,18 @@ final class BenchCommand implements Runnable {
   static final class PortIo implements Callable<Integer> {
     static final int BENCH_PORT = 0x0EB0;
 
-    @Option(names = "--exits", paramLabel = "N", defaultValue = "200000", description = "Exits to make (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--exits",
+        paramLabel = "N",
+        defaultValue = "200000",
+        description = "Exits to make (default: ${DEFAULT-VALUE}).")
     int exits;
 
-    @Option(names = "--guest", paramLabel = "FILE", required = true, description = "The portio-bench guest image (tests/target/guests/portio-bench.bin).")
+    @Option(
+        names = "--guest",
+        paramLabel = "FILE",
+        required = true,
+        description = "The portio-bench guest image (tests/target/guests/portio-bench.bin).")
     Path guest;
 
     @Override
@@ -62,12 +71,17 @@ final class BenchCommand implements Runnable {
       }
       if (result.outcome() != VmOutcome.POWERED_OFF || !console.writtenText().contains("DONE")) {
         throw new IllegalStateException(
-            "the benchmark guest did not finish: " + result + "; console: " + console.writtenText().strip());
+            "the benchmark guest did not finish: "
+                + result
+                + "; console: "
+                + console.writtenText().strip());
       }
       if (sink.writes() != exits) {
-        throw new IllegalStateException("the null device saw " + sink.writes() + " exits, not " + exits);
+        throw new IllegalStateException(
+            "the null device saw " + sink.writes() + " exits, not " + exits);
       }
-      System.out.printf(Locale.ROOT, "parasol_ns_per_exit=%.1f exits=%d%n", sink.nanosPerWrite(), sink.writes());
+      System.out.printf(
+          Locale.ROOT, "parasol_ns_per_exit=%.1f exits=%d%n", sink.nanosPerWrite(), sink.writes());
       return 0;
     }
   }

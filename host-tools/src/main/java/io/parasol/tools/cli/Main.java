@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code parasol} command. Users see one sentence and an exit code for a failure, never a
- * stack trace unless they pass {@code --debug}.
+ * The {@code parasol} command. Users see one sentence and an exit code for a failure, never a stack
+ * trace unless they pass {@code --debug}.
  */
 @Command(
     name = "parasol",
@@ -27,13 +27,15 @@ public final class Main implements Runnable {
       names = "--log-level",
       paramLabel = "LEVEL",
       defaultValue = "warn",
-      description = "Log level on standard error: error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).",
+      description =
+          "Log level on standard error: error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).",
       scope = CommandLine.ScopeType.INHERIT)
   void setLogLevel(String level) {
     Level parsed = Level.toLevel(level, null);
     if (parsed == null) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "unknown log level '" + level + "': use error, warn, info, debug or trace");
+          spec.commandLine(),
+          "unknown log level '" + level + "': use error, warn, info, debug or trace");
     }
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
   }
@@ -68,8 +70,10 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          boolean debug = parseResult.hasMatchedOption("--debug")
-              || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+          boolean debug =
+              parseResult.hasMatchedOption("--debug")
+                  || parseResult.subcommands().stream()
+                      .anyMatch(p -> p.hasMatchedOption("--debug"));
           if (debug) {
             e.printStackTrace();
           }

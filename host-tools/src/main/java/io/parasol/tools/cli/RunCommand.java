@@ -34,7 +34,8 @@ final class RunCommand implements Callable<Integer> {
       names = "--flat",
       paramLabel = "FILE",
       required = true,
-      description = "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
+      description =
+          "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
   Path flatImage;
 
   @Option(
@@ -109,7 +110,9 @@ final class RunCommand implements Callable<Integer> {
   private static void report(VmResult result) {
     switch (result.outcome()) {
       case POWERED_OFF -> LOG.info("{}", result);
-      case STOPPED, RESET -> System.err.println("parasol: " + result.outcome().description() + " (" + result.source() + ")");
+      case STOPPED, RESET ->
+          System.err.println(
+              "parasol: " + result.outcome().description() + " (" + result.source() + ")");
       case TRIPLE_FAULT, INTERNAL_ERROR -> System.err.println("parasol: " + result);
     }
   }
@@ -133,7 +136,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** picocli converter for {@link SerialOption}. */
-  static final class SerialOptionConverter implements picocli.CommandLine.ITypeConverter<SerialOption> {
+  static final class SerialOptionConverter
+      implements picocli.CommandLine.ITypeConverter<SerialOption> {
     @Override
     public SerialOption convert(String value) {
       return new SerialOption(value);

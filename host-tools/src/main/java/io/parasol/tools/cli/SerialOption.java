@@ -9,10 +9,14 @@ import java.nio.file.Path;
 
 /** Parses {@code --serial}: {@code stdio}, {@code none}, {@code file:PATH} or {@code unix:PATH}. */
 record SerialOption(String spec) {
-  static final String HELP = "COM1's host side: stdio, none, file:PATH (append) or unix:PATH (listen).";
+  static final String HELP =
+      "COM1's host side: stdio, none, file:PATH (append) or unix:PATH (listen).";
 
   SerialOption {
-    if (!(spec.equals("stdio") || spec.equals("none") || spec.startsWith("file:") || spec.startsWith("unix:"))
+    if (!(spec.equals("stdio")
+            || spec.equals("none")
+            || spec.startsWith("file:")
+            || spec.startsWith("unix:"))
         || spec.endsWith(":")) {
       throw new picocli.CommandLine.TypeConversionException(
           "'" + spec + "' is not a serial back end: use stdio, none, file:PATH or unix:PATH");
@@ -28,6 +32,8 @@ record SerialOption(String spec) {
       return null;
     }
     Path path = Path.of(spec.substring(5));
-    return spec.startsWith("file:") ? new FileSerialBackend(path) : new UnixSocketSerialBackend(path);
+    return spec.startsWith("file:")
+        ? new FileSerialBackend(path)
+        : new UnixSocketSerialBackend(path);
   }
 }

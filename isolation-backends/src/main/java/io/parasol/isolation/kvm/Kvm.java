@@ -47,8 +47,8 @@ public final class Kvm implements AutoCloseable {
   /**
    * Opens the KVM device at {@code device}, checks the API version and required capabilities.
    *
-   * @throws HypervisorException with a sentence a user can act on when the device is missing,
-   *     not accessible, or too old
+   * @throws HypervisorException with a sentence a user can act on when the device is missing, not
+   *     accessible, or too old
    */
   public static Kvm open(Path device) throws HypervisorException {
     int fd;

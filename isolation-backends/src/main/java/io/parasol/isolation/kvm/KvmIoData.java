@@ -11,8 +11,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * An {@link IoData} laid over the data of the current exit in the vCPU's {@code kvm_run} page:
- * {@code io.data_offset} (+ i × size for string I/O) for port I/O, {@code mmio.data} for MMIO.
- * One instance per vCPU, re-pointed for every access, so an exit allocates nothing.
+ * {@code io.data_offset} (+ i × size for string I/O) for port I/O, {@code mmio.data} for MMIO. One
+ * instance per vCPU, re-pointed for every access, so an exit allocates nothing.
  *
  * <p>Thread confinement: used only by the vCPU thread inside {@code run}.
  */

@@ -41,8 +41,10 @@ public final class KvmPartition implements Partition {
 
   /** IOAPIC pins KVM reserves GSIs for in split-irqchip mode (KVM_ENABLE_CAP args[0]). */
   public static final int IOAPIC_PINS = 24;
+
   /** Three pages below the BIOS the VMX real-mode TSS uses (api.rst 4.23 KVM_SET_TSS_ADDR). */
   static final long TSS_ADDRESS = 0xFFFB_D000L;
+
   /** The page just below it for the EPT identity map (api.rst 4.78 KVM_SET_IDENTITY_MAP_ADDR). */
   static final long IDENTITY_MAP_ADDRESS = 0xFFFB_C000L;
 
@@ -214,8 +216,11 @@ public final class KvmPartition implements Partition {
     } catch (ErrnoException e) {
       // The address and data come from guest-programmed registers: a bad MSI is the guest's
       // problem, so it is dropped, not thrown.
-      LOG.warn("MSI address=0x{} data=0x{} dropped: {}", Long.toHexString(address),
-          Integer.toHexString(data), e.getMessage());
+      LOG.warn(
+          "MSI address=0x{} data=0x{} dropped: {}",
+          Long.toHexString(address),
+          Integer.toHexString(data),
+          e.getMessage());
     }
   }
 
@@ -239,8 +244,7 @@ public final class KvmPartition implements Partition {
 
   private void commitRoutes() throws HypervisorException {
     try (Arena a = Arena.ofConfined()) {
-      long bytes =
-          KvmAbi.IRQ_ROUTING_HEADER_SIZE + routes.size() * KvmAbi.IRQ_ROUTING_ENTRY_SIZE;
+      long bytes = KvmAbi.IRQ_ROUTING_HEADER_SIZE + routes.size() * KvmAbi.IRQ_ROUTING_ENTRY_SIZE;
       MemorySegment table = a.allocate(bytes, 8);
       table.set(JAVA_INT, 0, routes.size());
       long at = KvmAbi.IRQ_ROUTING_HEADER_SIZE;
@@ -262,7 +266,10 @@ public final class KvmPartition implements Partition {
       boolean mmio, long address, int lengthBytes, OptionalLong dataMatch)
       throws HypervisorException {
     boolean validLength =
-        lengthBytes == 1 || lengthBytes == 2 || lengthBytes == 4 || lengthBytes == 8
+        lengthBytes == 1
+            || lengthBytes == 2
+            || lengthBytes == 4
+            || lengthBytes == 8
             || (lengthBytes == 0 && mmio);
     if (!validLength) {
       throw new IllegalArgumentException("ioeventfd length must be 1, 2, 4 or 8: " + lengthBytes);
@@ -270,7 +277,11 @@ public final class KvmPartition implements Partition {
     requireOpen();
     int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
     String what =
-        String.format("ioeventfd %s 0x%x/%d%s", mmio ? "mmio" : "port", address, lengthBytes,
+        String.format(
+            "ioeventfd %s 0x%x/%d%s",
+            mmio ? "mmio" : "port",
+            address,
+            lengthBytes,
             dataMatch.isPresent() ? " =0x" + Long.toHexString(dataMatch.getAsLong()) : "");
     KvmEventNotifier notifier = new KvmEventNotifier(fd, what, this);
     int flags =
@@ -283,8 +294,13 @@ public final class KvmPartition implements Partition {
       throw e;
     }
     notifier.setDeassign(
-        () -> ioeventfd(fd, address, lengthBytes, dataMatch.orElse(0),
-            flags | KvmAbi.KVM_IOEVENTFD_FLAG_DEASSIGN));
+        () ->
+            ioeventfd(
+                fd,
+                address,
+                lengthBytes,
+                dataMatch.orElse(0),
+                flags | KvmAbi.KVM_IOEVENTFD_FLAG_DEASSIGN));
     notifiers.add(notifier);
     return notifier;
   }
@@ -333,9 +349,7 @@ public final class KvmPartition implements Partition {
     }
     KvmEventNotifier notifier =
         new KvmEventNotifier(
-            fd,
-            String.format("irqfd gsi %d -> MSI 0x%x/0x%x", gsi, msiAddress, msiData),
-            this);
+            fd, String.format("irqfd gsi %d -> MSI 0x%x/0x%x", gsi, msiAddress, msiData), this);
     int finalGsi = gsi;
     notifier.setDeassign(
         () -> {

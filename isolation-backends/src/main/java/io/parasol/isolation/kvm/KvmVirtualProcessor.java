@@ -27,14 +27,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One KVM vCPU: its fd, its mmap'ed {@code kvm_run} page, and the exit loop.
  *
- * <p>Kicking: {@link #requestStop()} and {@link #extIntChanged()} must get the vCPU out of
- * KVM_RUN even when it sleeps in the kernel (HLT is handled there with the in-kernel LAPIC). As
- * QEMU does, the vCPU thread blocks a real-time signal ({@link #KICK_SIGNAL}) in its normal mask
- * and gives KVM a mask with it unblocked (api.rst 4.35 KVM_SET_SIGNAL_MASK), so the signal
- * interrupts KVM_RUN with EINTR and is then consumed with sigtimedwait; no handler is installed.
- * Signals go only to the thread id registered while a {@link #run} is in progress, which has the
- * signal blocked, so a kick can never reach (and kill) another JVM thread. {@code immediate_exit}
- * (api.rst 5 "struct kvm_run") covers a kick that lands just before KVM_RUN.
+ * <p>Kicking: {@link #requestStop()} and {@link #extIntChanged()} must get the vCPU out of KVM_RUN
+ * even when it sleeps in the kernel (HLT is handled there with the in-kernel LAPIC). As QEMU does,
+ * the vCPU thread blocks a real-time signal ({@link #KICK_SIGNAL}) in its normal mask and gives KVM
+ * a mask with it unblocked (api.rst 4.35 KVM_SET_SIGNAL_MASK), so the signal interrupts KVM_RUN
+ * with EINTR and is then consumed with sigtimedwait; no handler is installed. Signals go only to
+ * the thread id registered while a {@link #run} is in progress, which has the signal blocked, so a
+ * kick can never reach (and kill) another JVM thread. {@code immediate_exit} (api.rst 5 "struct
+ * kvm_run") covers a kick that lands just before KVM_RUN.
  */
 public final class KvmVirtualProcessor implements VirtualProcessor {
   /**
@@ -303,14 +303,14 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
     StringBuilder sb = new StringBuilder("KVM_EXIT_INTERNAL_ERROR: ");
     sb.append(
         switch (suberror) {
-          case KvmAbi.KVM_INTERNAL_ERROR_EMULATION -> "KVM_INTERNAL_ERROR_EMULATION (instruction"
-              + " emulation failed)";
-          case KvmAbi.KVM_INTERNAL_ERROR_SIMUL_EX -> "KVM_INTERNAL_ERROR_SIMUL_EX (exception"
-              + " while delivering an exception)";
-          case KvmAbi.KVM_INTERNAL_ERROR_DELIVERY_EV -> "KVM_INTERNAL_ERROR_DELIVERY_EV (exit"
-              + " while delivering an event)";
-          case KvmAbi.KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON -> "KVM_INTERNAL_ERROR_UNEXPECTED"
-              + "_EXIT_REASON";
+          case KvmAbi.KVM_INTERNAL_ERROR_EMULATION ->
+              "KVM_INTERNAL_ERROR_EMULATION (instruction" + " emulation failed)";
+          case KvmAbi.KVM_INTERNAL_ERROR_SIMUL_EX ->
+              "KVM_INTERNAL_ERROR_SIMUL_EX (exception" + " while delivering an exception)";
+          case KvmAbi.KVM_INTERNAL_ERROR_DELIVERY_EV ->
+              "KVM_INTERNAL_ERROR_DELIVERY_EV (exit" + " while delivering an event)";
+          case KvmAbi.KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON ->
+              "KVM_INTERNAL_ERROR_UNEXPECTED" + "_EXIT_REASON";
           default -> "suberror " + suberror;
         });
     if (ndata > 0) {
@@ -389,16 +389,33 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
       MemorySegment s = a.allocate(KvmAbi.REGS_SIZE, 8);
       LibC.ioctl(fd, KvmAbi.KVM_GET_REGS, s, "KVM_GET_REGS");
       long[] r = s.toArray(JAVA_LONG);
-      return new X86Registers(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-          r[11], r[12], r[13], r[14], r[15], r[16], r[17]);
+      return new X86Registers(
+          r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
+          r[14], r[15], r[16], r[17]);
     }
   }
 
   @Override
   public void setRegisters(X86Registers x) throws HypervisorException {
     long[] r = {
-      x.rax(), x.rbx(), x.rcx(), x.rdx(), x.rsi(), x.rdi(), x.rsp(), x.rbp(), x.r8(), x.r9(),
-      x.r10(), x.r11(), x.r12(), x.r13(), x.r14(), x.r15(), x.rip(), x.rflags()
+      x.rax(),
+      x.rbx(),
+      x.rcx(),
+      x.rdx(),
+      x.rsi(),
+      x.rdi(),
+      x.rsp(),
+      x.rbp(),
+      x.r8(),
+      x.r9(),
+      x.r10(),
+      x.r11(),
+      x.r12(),
+      x.r13(),
+      x.r14(),
+      x.r15(),
+      x.rip(),
+      x.rflags()
     };
     try (Arena a = Arena.ofConfined()) {
       MemorySegment s = a.allocate(KvmAbi.REGS_SIZE, 8);

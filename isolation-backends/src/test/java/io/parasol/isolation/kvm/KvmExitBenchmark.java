@@ -6,10 +6,10 @@ import io.parasol.isolation.X86EntryState;
 import io.parasol.machine.io.IoData;
 
 /**
- * A benchmark, not a test: port-I/O exits per second through {@link KvmVirtualProcessor#run},
- * for comparison with a C loop doing the same KVM_RUN / KVM_EXIT_IO round trip. Run with {@code
- * java --enable-native-access=ALL-UNNAMED -cp ... io.parasol.isolation.kvm.KvmExitBenchmark
- * [exits]}; prints microseconds per exit for each round.
+ * A benchmark, not a test: port-I/O exits per second through {@link KvmVirtualProcessor#run}, for
+ * comparison with a C loop doing the same KVM_RUN / KVM_EXIT_IO round trip. Run with {@code java
+ * --enable-native-access=ALL-UNNAMED -cp ... io.parasol.isolation.kvm.KvmExitBenchmark [exits]};
+ * prints microseconds per exit for each round.
  */
 public final class KvmExitBenchmark {
   private KvmExitBenchmark() {}

@@ -99,18 +99,36 @@ class KvmGuestTest {
   @Test
   void portIoReachesCpuIoAndInReturnsItsValue() throws Exception {
     byte[] code = {
-      (byte) 0xb8, 0x34, 0x12, //         mov    $0x1234,%ax
-      (byte) 0xe7, 0x10, //               out    %ax,$0x10
-      (byte) 0xe4, 0x11, //               in     $0x11,%al
-      (byte) 0xe6, 0x12, //               out    %al,$0x12
-      0x66, (byte) 0xb8, (byte) 0xef, (byte) 0xcd, (byte) 0xab, (byte) 0x89, // mov $0x89abcdef,%eax
-      0x66, (byte) 0xe7, 0x14, //         out    %eax,$0x14
-      (byte) 0xe5, 0x15, //               in     $0x15,%ax
-      (byte) 0xe7, 0x16, //               out    %ax,$0x16
-      (byte) 0xba, (byte) 0xf8, 0x03, //  mov    $0x3f8,%dx
-      (byte) 0xb0, 0x41, //               mov    $0x41,%al
+      (byte) 0xb8,
+      0x34,
+      0x12, //         mov    $0x1234,%ax
+      (byte) 0xe7,
+      0x10, //               out    %ax,$0x10
+      (byte) 0xe4,
+      0x11, //               in     $0x11,%al
+      (byte) 0xe6,
+      0x12, //               out    %al,$0x12
+      0x66,
+      (byte) 0xb8,
+      (byte) 0xef,
+      (byte) 0xcd,
+      (byte) 0xab,
+      (byte) 0x89, // mov $0x89abcdef,%eax
+      0x66,
+      (byte) 0xe7,
+      0x14, //         out    %eax,$0x14
+      (byte) 0xe5,
+      0x15, //               in     $0x15,%ax
+      (byte) 0xe7,
+      0x16, //               out    %ax,$0x16
+      (byte) 0xba,
+      (byte) 0xf8,
+      0x03, //  mov    $0x3f8,%dx
+      (byte) 0xb0,
+      0x41, //               mov    $0x41,%al
       (byte) 0xee, //                     out    %al,(%dx)
-      (byte) 0xe6, (byte) 0xf4, //        out    %al,$0xf4
+      (byte) 0xe6,
+      (byte) 0xf4, //        out    %al,$0xf4
       (byte) 0xf4, //                     hlt
     };
     KvmVirtualProcessor vp = realModeGuest(0x10000, code);
@@ -137,15 +155,30 @@ class KvmGuestTest {
   void stringIoIteratesOverTheDataArea() throws Exception {
     byte[] code = {
       (byte) 0xfc, //                     cld
-      (byte) 0xbe, 0x00, 0x20, //         mov    $0x2000,%si
-      (byte) 0xb9, 0x05, 0x00, //         mov    $0x5,%cx
-      (byte) 0xba, 0x20, 0x00, //         mov    $0x20,%dx
-      (byte) 0xf3, 0x6e, //               rep outsb %ds:(%si),(%dx)
-      (byte) 0xbf, 0x00, 0x30, //         mov    $0x3000,%di
-      (byte) 0xb9, 0x04, 0x00, //         mov    $0x4,%cx
-      (byte) 0xba, 0x21, 0x00, //         mov    $0x21,%dx
-      (byte) 0xf3, 0x6c, //               rep insb (%dx),%es:(%di)
-      (byte) 0xe6, (byte) 0xf4, //        out    %al,$0xf4
+      (byte) 0xbe,
+      0x00,
+      0x20, //         mov    $0x2000,%si
+      (byte) 0xb9,
+      0x05,
+      0x00, //         mov    $0x5,%cx
+      (byte) 0xba,
+      0x20,
+      0x00, //         mov    $0x20,%dx
+      (byte) 0xf3,
+      0x6e, //               rep outsb %ds:(%si),(%dx)
+      (byte) 0xbf,
+      0x00,
+      0x30, //         mov    $0x3000,%di
+      (byte) 0xb9,
+      0x04,
+      0x00, //         mov    $0x4,%cx
+      (byte) 0xba,
+      0x21,
+      0x00, //         mov    $0x21,%dx
+      (byte) 0xf3,
+      0x6c, //               rep insb (%dx),%es:(%di)
+      (byte) 0xe6,
+      (byte) 0xf4, //        out    %al,$0xf4
       (byte) 0xf4, //                     hlt
     };
     KvmVirtualProcessor vp = realModeGuest(0x10000, code);
@@ -171,16 +204,40 @@ class KvmGuestTest {
   @Test
   void mmioToUnmappedAddressesReachesCpuIo() throws Exception {
     byte[] code = {
-      (byte) 0xb8, 0x00, 0x20, //         mov    $0x2000,%ax
-      (byte) 0x8e, (byte) 0xd8, //        mov    %ax,%ds
-      0x66, (byte) 0xc7, 0x06, 0x10, 0x00, (byte) 0xef, (byte) 0xbe, (byte) 0xad, (byte) 0xde,
+      (byte) 0xb8,
+      0x00,
+      0x20, //         mov    $0x2000,%ax
+      (byte) 0x8e,
+      (byte) 0xd8, //        mov    %ax,%ds
+      0x66,
+      (byte) 0xc7,
+      0x06,
+      0x10,
+      0x00,
+      (byte) 0xef,
+      (byte) 0xbe,
+      (byte) 0xad,
+      (byte) 0xde,
       //                                  movl   $0xdeadbeef,0x10
-      (byte) 0xc6, 0x06, 0x18, 0x00, 0x5a, // movb $0x5a,0x18
-      (byte) 0xa1, 0x20, 0x00, //         mov    0x20,%ax
-      (byte) 0xe7, 0x16, //               out    %ax,$0x16
-      0x66, (byte) 0xa1, 0x30, 0x00, //   mov    0x30,%eax
-      0x66, (byte) 0xe7, 0x14, //         out    %eax,$0x14
-      (byte) 0xe6, (byte) 0xf4, //        out    %al,$0xf4
+      (byte) 0xc6,
+      0x06,
+      0x18,
+      0x00,
+      0x5a, // movb $0x5a,0x18
+      (byte) 0xa1,
+      0x20,
+      0x00, //         mov    0x20,%ax
+      (byte) 0xe7,
+      0x16, //               out    %ax,$0x16
+      0x66,
+      (byte) 0xa1,
+      0x30,
+      0x00, //   mov    0x30,%eax
+      0x66,
+      (byte) 0xe7,
+      0x14, //         out    %eax,$0x14
+      (byte) 0xe6,
+      (byte) 0xf4, //        out    %al,$0xf4
       (byte) 0xf4, //                     hlt
     };
     // 64 KiB of RAM: DS=0x2000 addresses 0x20000 and up, which is nothing.
@@ -202,11 +259,22 @@ class KvmGuestTest {
   @Test
   void protectedMode32EntryRuns() throws Exception {
     byte[] code = {
-      (byte) 0xb8, 0x32, 0x00, (byte) 0xfe, (byte) 0xca, // mov $0xcafe0032,%eax
-      (byte) 0xe7, 0x14, //                                out %eax,$0x14
-      (byte) 0xa1, 0x00, 0x20, 0x00, 0x00, //              mov 0x2000,%eax
-      (byte) 0xe7, 0x14, //                                out %eax,$0x14
-      (byte) 0xe6, (byte) 0xf4, //                         out %al,$0xf4
+      (byte) 0xb8,
+      0x32,
+      0x00,
+      (byte) 0xfe,
+      (byte) 0xca, // mov $0xcafe0032,%eax
+      (byte) 0xe7,
+      0x14, //                                out %eax,$0x14
+      (byte) 0xa1,
+      0x00,
+      0x20,
+      0x00,
+      0x00, //              mov 0x2000,%eax
+      (byte) 0xe7,
+      0x14, //                                out %eax,$0x14
+      (byte) 0xe6,
+      (byte) 0xf4, //                         out %al,$0xf4
       (byte) 0xf4, //                                      hlt
     };
     partition = kvm.createPartition(new PartitionConfig(0x10000, 1));
@@ -222,12 +290,27 @@ class KvmGuestTest {
   @Test
   void longMode64EntryRuns() throws Exception {
     byte[] code = {
-      0x48, (byte) 0xb8, (byte) 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,
+      0x48,
+      (byte) 0xb8,
+      (byte) 0x88,
+      0x77,
+      0x66,
+      0x55,
+      0x44,
+      0x33,
+      0x22,
+      0x11,
       //                                  movabs $0x1122334455667788,%rax
-      (byte) 0xe7, 0x14, //               out    %eax,$0x14
-      0x48, (byte) 0xc1, (byte) 0xe8, 0x20, // shr $0x20,%rax
-      (byte) 0xe7, 0x14, //               out    %eax,$0x14
-      (byte) 0xe6, (byte) 0xf4, //        out    %al,$0xf4
+      (byte) 0xe7,
+      0x14, //               out    %eax,$0x14
+      0x48,
+      (byte) 0xc1,
+      (byte) 0xe8,
+      0x20, // shr $0x20,%rax
+      (byte) 0xe7,
+      0x14, //               out    %eax,$0x14
+      (byte) 0xe6,
+      (byte) 0xf4, //        out    %al,$0xf4
       (byte) 0xf4, //                     hlt
     };
     partition = kvm.createPartition(new PartitionConfig(0x200000, 1));
@@ -249,7 +332,8 @@ class KvmGuestTest {
     byte[] code = {
       (byte) 0xfa, //                     cli
       (byte) 0xf4, //                     hlt
-      (byte) 0xeb, (byte) 0xfd, //        jmp    0x1
+      (byte) 0xeb,
+      (byte) 0xfd, //        jmp    0x1
     };
     KvmVirtualProcessor vp = realModeGuest(0x10000, code);
     RecordingCpuIo io = new RecordingCpuIo(vp);
@@ -270,14 +354,16 @@ class KvmGuestTest {
     // Still stopped until cleared; after clearing, the next stop works again.
     assertInstanceOf(VpExit.Stopped.class, runOnThread(vp, io));
     vp.clearStopRequest();
-    Thread.ofPlatform().start(() -> {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      vp.requestStop();
-    });
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              vp.requestStop();
+            });
     assertInstanceOf(VpExit.Stopped.class, runOnThread(vp, io));
   }
 
@@ -291,9 +377,24 @@ class KvmGuestTest {
     // An empty IDT: #UD cannot be delivered, nor the #GP or #DF that follow: a triple fault.
     X86SpecialRegisters s = vp.getSpecialRegisters();
     vp.setSpecialRegisters(
-        new X86SpecialRegisters(s.cs(), s.ds(), s.es(), s.fs(), s.gs(), s.ss(), s.tr(), s.ldt(),
-            s.gdt(), new X86DescriptorTable(0, 0), s.cr0(), s.cr2(), s.cr3(), s.cr4(), s.cr8(),
-            s.efer(), s.apicBase()));
+        new X86SpecialRegisters(
+            s.cs(),
+            s.ds(),
+            s.es(),
+            s.fs(),
+            s.gs(),
+            s.ss(),
+            s.tr(),
+            s.ldt(),
+            s.gdt(),
+            new X86DescriptorTable(0, 0),
+            s.cr0(),
+            s.cr2(),
+            s.cr3(),
+            s.cr4(),
+            s.cr8(),
+            s.efer(),
+            s.apicBase()));
     VpExit exit = runOnThread(vp, new RecordingCpuIo(vp));
     String registers =
         switch (exit) {
@@ -310,18 +411,45 @@ class KvmGuestTest {
   private KvmVirtualProcessor apicGuest() throws Exception {
     byte[] code = new byte[0x71];
     byte[] main = {
-      0x66, (byte) 0xb9, 0x1b, 0x00, 0x00, 0x00, //       mov  $0x1b,%ecx (IA32_APIC_BASE)
-      0x0f, 0x32, //                                      rdmsr
-      0x66, 0x0d, 0x00, 0x0c, 0x00, 0x00, //              or   $0xc00,%eax (EN | EXTD)
-      0x0f, 0x30, //                                      wrmsr
-      0x66, (byte) 0xb9, 0x0f, 0x08, 0x00, 0x00, //       mov  $0x80f,%ecx (x2APIC SVR)
-      0x66, (byte) 0xb8, (byte) 0xff, 0x01, 0x00, 0x00, //mov  $0x1ff,%eax (enable, vector 0xff)
-      0x66, 0x31, (byte) 0xd2, //                         xor  %edx,%edx
-      0x0f, 0x30, //                                      wrmsr
-      (byte) 0xe6, 0x10, //                               out  %al,$0x10
+      0x66,
+      (byte) 0xb9,
+      0x1b,
+      0x00,
+      0x00,
+      0x00, //       mov  $0x1b,%ecx (IA32_APIC_BASE)
+      0x0f,
+      0x32, //                                      rdmsr
+      0x66,
+      0x0d,
+      0x00,
+      0x0c,
+      0x00,
+      0x00, //              or   $0xc00,%eax (EN | EXTD)
+      0x0f,
+      0x30, //                                      wrmsr
+      0x66,
+      (byte) 0xb9,
+      0x0f,
+      0x08,
+      0x00,
+      0x00, //       mov  $0x80f,%ecx (x2APIC SVR)
+      0x66,
+      (byte) 0xb8,
+      (byte) 0xff,
+      0x01,
+      0x00,
+      0x00, // mov  $0x1ff,%eax (enable, vector 0xff)
+      0x66,
+      0x31,
+      (byte) 0xd2, //                         xor  %edx,%edx
+      0x0f,
+      0x30, //                                      wrmsr
+      (byte) 0xe6,
+      0x10, //                               out  %al,$0x10
       (byte) 0xfb, //                                     sti
       (byte) 0xf4, //                                     hlt          (0x24)
-      (byte) 0xeb, (byte) 0xfd, //                        jmp  0x24
+      (byte) 0xeb,
+      (byte) 0xfd, //                        jmp  0x24
     };
     System.arraycopy(main, 0, code, 0, main.length);
     // Vector stubs at 0x40, 0x48, 0x50: mov $vector,%al; jmp common (0x60).
@@ -334,11 +462,22 @@ class KvmGuestTest {
       System.arraycopy(stubs[i], 0, code, 0x40 + 8 * i, 4);
     }
     byte[] common = {
-      (byte) 0xe6, 0x11, //                               out  %al,$0x11
-      0x66, (byte) 0xb9, 0x0b, 0x08, 0x00, 0x00, //       mov  $0x80b,%ecx (x2APIC EOI)
-      0x66, 0x31, (byte) 0xc0, //                         xor  %eax,%eax
-      0x66, 0x31, (byte) 0xd2, //                         xor  %edx,%edx
-      0x0f, 0x30, //                                      wrmsr
+      (byte) 0xe6,
+      0x11, //                               out  %al,$0x11
+      0x66,
+      (byte) 0xb9,
+      0x0b,
+      0x08,
+      0x00,
+      0x00, //       mov  $0x80b,%ecx (x2APIC EOI)
+      0x66,
+      0x31,
+      (byte) 0xc0, //                         xor  %eax,%eax
+      0x66,
+      0x31,
+      (byte) 0xd2, //                         xor  %edx,%edx
+      0x0f,
+      0x30, //                                      wrmsr
       (byte) 0xcf, //                                     iret
     };
     System.arraycopy(common, 0, code, 0x60, common.length);
@@ -416,7 +555,8 @@ class KvmGuestTest {
     byte[] main = {
       (byte) 0xfb, //                     sti
       (byte) 0xf4, //                     hlt
-      (byte) 0xeb, (byte) 0xfd, //        jmp    0x1
+      (byte) 0xeb,
+      (byte) 0xfd, //        jmp    0x1
     };
     byte[] handler = {
       (byte) 0xb0, 0x30, //               mov    $0x30,%al      (at 0x10)
@@ -486,8 +626,10 @@ class KvmGuestTest {
   @Test
   void closedIoeventfdNoLongerSwallowsWrites() throws Exception {
     byte[] code = {
-      (byte) 0xe6, 0x50, //               out    %al,$0x50
-      (byte) 0xe6, (byte) 0xf4, //        out    %al,$0xf4
+      (byte) 0xe6,
+      0x50, //               out    %al,$0x50
+      (byte) 0xe6,
+      (byte) 0xf4, //        out    %al,$0xf4
       (byte) 0xf4, //                     hlt
     };
     KvmVirtualProcessor vp = realModeGuest(0x10000, code);
@@ -530,7 +672,8 @@ class KvmGuestTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             HypervisorException.class, () -> partition.createVcpuFd(0));
     // vCPU 0 exists already.
-    assertTrue(e.getMessage().matches("KVM_CREATE_VCPU\\(0\\) failed: E[A-Z]+ \\(\\d+\\)"),
+    assertTrue(
+        e.getMessage().matches("KVM_CREATE_VCPU\\(0\\) failed: E[A-Z]+ \\(\\d+\\)"),
         e.getMessage());
     HypervisorException huge =
         org.junit.jupiter.api.Assertions.assertThrows(

@@ -7,7 +7,9 @@ public enum AccessSize {
   DWORD(4),
   QWORD(8);
 
-  private static final AccessSize[] BY_BYTES = {null, BYTE, WORD, null, DWORD, null, null, null, QWORD};
+  private static final AccessSize[] BY_BYTES = {
+    null, BYTE, WORD, null, DWORD, null, null, null, QWORD
+  };
 
   private final int bytes;
   private final long mask;

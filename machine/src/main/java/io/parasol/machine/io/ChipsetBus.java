@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * wiring bug and throws); a read nobody claims returns all-ones; a write nobody claims is dropped;
  * both are counted and logged at a limited rate. A device that refuses an access ({@link IoStatus}
  * other than OK) is treated the same way. Each device is called under its own monitor, so devices
- * see one access at a time even with several vCPUs. A device that throws has a bug: the access
- * is dropped as refused, logged and counted ({@link #deviceFaults()}), and the VM goes on.
+ * see one access at a time even with several vCPUs. A device that throws has a bug: the access is
+ * dropped as refused, logged and counted ({@link #deviceFaults()}), and the VM goes on.
  *
  * <p>Lookups are lock-free and allocation-free: ports use a 64 Ki-entry table, MMIO a sorted array
  * searched by bisection. Both are replaced whole on (rare) registration changes.
@@ -216,8 +216,8 @@ public final class ChipsetBus {
   }
 
   /**
-   * The port regions devices have claimed, lowest port first: a read-only snapshot for
-   * diagnostics and for fuzzers that drive every device through the regions it declared.
+   * The port regions devices have claimed, lowest port first: a read-only snapshot for diagnostics
+   * and for fuzzers that drive every device through the regions it declared.
    */
   public List<IoRegion> portRegions() {
     PortSlot[] slots = ports;

@@ -16,7 +16,8 @@ public record IoRegion(String name, long base, long length) {
       throw new IllegalArgumentException("region " + name + " has length " + length);
     }
     if (base < 0 || base + length < base) {
-      throw new IllegalArgumentException("region " + name + " wraps: base 0x" + Long.toHexString(base));
+      throw new IllegalArgumentException(
+          "region " + name + " wraps: base 0x" + Long.toHexString(base));
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * The device contracts: how a port-I/O or MMIO access reaches a device, and the bus that
- * routes accesses to devices.
+ * The device contracts: how a port-I/O or MMIO access reaches a device, and the bus that routes
+ * accesses to devices.
  *
  * <p>A device declares the {@link io.parasol.machine.io.IoRegion regions} it decodes and gets one
  * call per access with the region and an <em>offset</em> inside it, never an absolute address. The

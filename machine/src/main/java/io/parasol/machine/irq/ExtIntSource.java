@@ -2,8 +2,8 @@ package io.parasol.machine.irq;
 
 /**
  * An interrupt controller that delivers through the local APIC's ExtINT mode: the 8259A PIC. The
- * vCPU loop asks whether INTR is up and, when the guest can take an interrupt, runs the
- * acknowledge cycle to get the vector.
+ * vCPU loop asks whether INTR is up and, when the guest can take an interrupt, runs the acknowledge
+ * cycle to get the vector.
  */
 public interface ExtIntSource {
   /** Whether INTR is asserted. */

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Guest memory made of {@link MemoryRange ranges} of host memory, such as the memfd mappings an
- * isolation backend registers with the hypervisor, or plain heap memory in tests ({@link
- * #ofHeap}). Ranges may not overlap; an access must lie within one range (ranges that touch are
- * still separate, as RAM is on either side of the MMIO hole).
+ * isolation backend registers with the hypervisor, or plain heap memory in tests ({@link #ofHeap}).
+ * Ranges may not overlap; an access must lie within one range (ranges that touch are still
+ * separate, as RAM is on either side of the MMIO hole).
  */
 public final class SegmentGuestMemory implements GuestMemory {
   private final MemoryRange[] ranges;
@@ -48,8 +48,8 @@ public final class SegmentGuestMemory implements GuestMemory {
   }
 
   /**
-   * The host memory behind {@code [gpa, gpa+length)}, for callers that must hand memory to a
-   * kernel interface (the segment is valid as long as the partition is).
+   * The host memory behind {@code [gpa, gpa+length)}, for callers that must hand memory to a kernel
+   * interface (the segment is valid as long as the partition is).
    */
   public MemorySegment slice(long gpa, long length) throws GuestMemoryException {
     MemoryRange range = find(gpa, length);

@@ -31,7 +31,9 @@ public final class ManualTimeSource implements TimeSource {
     return timer;
   }
 
-  /** Moves the clock forward by {@code nanos}, firing due timers (and timers they re-arm) in order. */
+  /**
+   * Moves the clock forward by {@code nanos}, firing due timers (and timers they re-arm) in order.
+   */
   public void advance(long nanos) {
     if (nanos < 0) {
       throw new IllegalArgumentException("time runs forward: " + nanos);

@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A flat binary loaded at a fixed guest-physical address and entered there in 32-bit protected
- * mode without paging: CS a flat code segment (selector 0x08), the data segments flat (0x10),
- * ESP just below 640 KiB, interrupts off. The guest loads its own GDT and IDT before it relies on
- * them. This is how Parasol's purpose-built test guests start.
+ * A flat binary loaded at a fixed guest-physical address and entered there in 32-bit protected mode
+ * without paging: CS a flat code segment (selector 0x08), the data segments flat (0x10), ESP just
+ * below 640 KiB, interrupts off. The guest loads its own GDT and IDT before it relies on them. This
+ * is how Parasol's purpose-built test guests start.
  *
  * @param name for messages, e.g. the file name
  * @param bytes the image
@@ -71,7 +71,8 @@ public record FlatBinaryImage(String name, byte[] bytes, long loadAddress, int p
     } catch (GuestMemoryException e) {
       throw new BootException(
           String.format(
-              "the guest image %s (%d bytes) does not fit in guest RAM at 0x%x", name, bytes.length, loadAddress),
+              "the guest image %s (%d bytes) does not fit in guest RAM at 0x%x",
+              name, bytes.length, loadAddress),
           e);
     }
     X86EntryState.protectedMode32(loadAddress, INITIAL_STACK).applyTo(partition.vp(0));

@@ -9,18 +9,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * PCI configuration mechanism #1 (PCI 3.0 §3.2.2.3.2): CONFIG_ADDRESS at port 0xCF8 (dword
- * accesses only) and CONFIG_DATA at 0xCFC–0xCFF (byte, word or dword at the sub-offset of the byte
+ * PCI configuration mechanism #1 (PCI 3.0 §3.2.2.3.2): CONFIG_ADDRESS at port 0xCF8 (dword accesses
+ * only) and CONFIG_DATA at 0xCFC–0xCFF (byte, word or dword at the sub-offset of the byte
  * addressed).
  *
- * <p>CONFIG_ADDRESS: bit 31 enable, bits 23–16 bus, 15–11 device, 10–8 function, 7–2 register;
- * bits 1–0 read as 0 and bits 30–24 are reserved (read 0). While the enable bit is clear, CONFIG_DATA
+ * <p>CONFIG_ADDRESS: bit 31 enable, bits 23–16 bus, 15–11 device, 10–8 function, 7–2 register; bits
+ * 1–0 read as 0 and bits 30–24 are reserved (read 0). While the enable bit is clear, CONFIG_DATA
  * reads all-ones and drops writes. The region at 0xCF8 is one port long so that byte accesses to
  * 0xCF9 reach the reset control register, as on PIIX/ICH.
  */
 public final class PciConfigPorts implements PortIoDevice {
   /** CONFIG_ADDRESS. */
   public static final int CONFIG_ADDRESS_PORT = 0xCF8;
+
   /** CONFIG_DATA, four ports. */
   public static final int CONFIG_DATA_PORT = 0xCFC;
 

@@ -12,6 +12,7 @@ package io.parasol.paravisor.pci;
 public final class PciConfigSpace implements PciDevice {
   /** Conventional PCI configuration space. */
   public static final int CONVENTIONAL_SIZE = 256;
+
   /** PCI Express extended configuration space (reachable through ECAM only). */
   public static final int EXTENDED_SIZE = 4096;
 
@@ -30,12 +31,18 @@ public final class PciConfigSpace implements PciDevice {
   public static final int INTERRUPT_LINE = 0x3C;
   public static final int INTERRUPT_PIN = 0x3D;
 
-  /** Command: I/O Space, Memory Space, Bus Master, Parity Error Response, SERR# Enable, Interrupt Disable. */
+  /**
+   * Command: I/O Space, Memory Space, Bus Master, Parity Error Response, SERR# Enable, Interrupt
+   * Disable.
+   */
   public static final int COMMAND_WRITABLE = 0x0547;
+
   /** Status bits that are RW1C: Master Data Parity Error and bits 11–15 (aborts, SERR, parity). */
   public static final int STATUS_WRITE_ONE_TO_CLEAR = 0xF900;
+
   /** Status: Capabilities List. */
   public static final int STATUS_CAPABILITIES_LIST = 0x0010;
+
   /** Header Type bit 7: the device has more than one function. */
   public static final int HEADER_TYPE_MULTI_FUNCTION = 0x80;
 
@@ -102,8 +109,8 @@ public final class PciConfigSpace implements PciDevice {
 
   /**
    * Declares a memory BAR. Its address bits below {@code sizeBytes} read 0, so writing all-ones and
-   * reading back yields the size (PCI 3.0 §6.2.5.1). A 64-bit BAR takes {@code bar} and {@code bar +
-   * 1}.
+   * reading back yields the size (PCI 3.0 §6.2.5.1). A 64-bit BAR takes {@code bar} and {@code bar
+   * + 1}.
    */
   public void setMemoryBar(int bar, long sizeBytes, boolean is64Bit, boolean prefetchable) {
     checkBar(bar, is64Bit);

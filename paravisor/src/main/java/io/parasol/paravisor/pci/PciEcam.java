@@ -35,7 +35,8 @@ public final class PciEcam implements MmioDevice {
     }
     long length = (long) busCount << 20;
     if (baseGpa < 0 || baseGpa % (1L << 20) != 0) {
-      throw new IllegalArgumentException("ECAM base 0x" + Long.toHexString(baseGpa) + " is not aligned");
+      throw new IllegalArgumentException(
+          "ECAM base 0x" + Long.toHexString(baseGpa) + " is not aligned");
     }
     this.region = new IoRegion("pci-ecam", baseGpa, length);
   }

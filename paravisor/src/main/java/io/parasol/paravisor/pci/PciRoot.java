@@ -7,14 +7,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The configuration space of PCI segment 0: which function answers at each bus/device/function,
  * shared by configuration mechanism #1 and ECAM so both reach the same registers.
  *
- * <p>An absent function reads as all-ones and drops writes (PCI 3.0 §6.1: a read of a
- * non-existent function's Vendor ID returns 0xFFFF as the master abort's data). Functions 1–7 of a
- * device are visible only when function 0 exists and sets Header Type bit 7 (multi-function).
- * Each access runs under the function's monitor.
+ * <p>An absent function reads as all-ones and drops writes (PCI 3.0 §6.1: a read of a non-existent
+ * function's Vendor ID returns 0xFFFF as the master abort's data). Functions 1–7 of a device are
+ * visible only when function 0 exists and sets Header Type bit 7 (multi-function). Each access runs
+ * under the function's monitor.
  */
 public final class PciRoot {
   /** Buses, devices per bus and functions per device. */
   public static final int BUSES = 256;
+
   public static final int DEVICES = 32;
   public static final int FUNCTIONS = 8;
 
@@ -30,8 +31,7 @@ public final class PciRoot {
     Objects.requireNonNull(pciDevice, "pciDevice");
     int slot = slot(bus, device, function);
     if (slot < 0) {
-      throw new IllegalArgumentException(
-          "no PCI address " + bus + ":" + device + "." + function);
+      throw new IllegalArgumentException("no PCI address " + bus + ":" + device + "." + function);
     }
     if (functions.get(slot) != null) {
       throw new IllegalArgumentException(
@@ -73,7 +73,8 @@ public final class PciRoot {
   }
 
   /** Writes the lanes {@code byteMask} selects; dropped when nothing answers. */
-  public void writeConfig(int bus, int device, int function, int register, int value, int byteMask) {
+  public void writeConfig(
+      int bus, int device, int function, int register, int value, int byteMask) {
     PciDevice target = lookup(bus, device, function);
     if (target == null) {
       return;
@@ -84,7 +85,11 @@ public final class PciRoot {
   }
 
   private static int slot(int bus, int device, int function) {
-    if (bus < 0 || bus >= BUSES || device < 0 || device >= DEVICES || function < 0
+    if (bus < 0
+        || bus >= BUSES
+        || device < 0
+        || device >= DEVICES
+        || function < 0
         || function >= FUNCTIONS) {
       return -1;
     }

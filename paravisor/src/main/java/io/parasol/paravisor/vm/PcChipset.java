@@ -34,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PC chipset of a Parasol VM, wired the way a Q35-class PC is and the ACPI tables will
- * describe it:
+ * The PC chipset of a Parasol VM, wired the way a Q35-class PC is and the ACPI tables will describe
+ * it:
  *
  * <table>
  *   <caption>Devices, ports and interrupts</caption>
@@ -113,7 +113,8 @@ public final class PcChipset implements AutoCloseable {
     WiredOrLine irq4 = new WiredOrLine(isaIrq(4));
     WiredOrLine irq3 = new WiredOrLine(isaIrq(3));
     for (PcComPort port : PcComPort.values()) {
-      SerialBackend backend = port == PcComPort.COM1 && com1 != null ? com1 : new CapturingSerialBackend();
+      SerialBackend backend =
+          port == PcComPort.COM1 && com1 != null ? com1 : new CapturingSerialBackend();
       if (port != PcComPort.COM1 || com1 == null) {
         serialBackends.add(backend); // ours to close; COM1's belongs to the caller
       }

@@ -6,9 +6,9 @@ import io.parasol.isolation.VirtualProcessor;
 import io.parasol.isolation.VpExit;
 
 /**
- * The body of one vCPU's platform thread: run the guest until the hypervisor returns something
- * that ends the VM, and report that to the {@link VmLifecycle}. Never a virtual thread: {@code
- * KVM_RUN} blocks in the kernel and would pin its carrier.
+ * The body of one vCPU's platform thread: run the guest until the hypervisor returns something that
+ * ends the VM, and report that to the {@link VmLifecycle}. Never a virtual thread: {@code KVM_RUN}
+ * blocks in the kernel and would pin its carrier.
  */
 final class VcpuThread implements Runnable {
   private final VirtualProcessor vp;
@@ -40,11 +40,15 @@ final class VcpuThread implements Runnable {
             case VpExit.Stopped s -> lifecycle.result().isPresent() ? null : retry();
             case VpExit.Halted h ->
                 new VmResult(
-                    VmOutcome.INTERNAL_ERROR, source, "halted with no interrupt controller to wake it");
-            case VpExit.TripleFault t -> new VmResult(VmOutcome.TRIPLE_FAULT, source, t.registers());
+                    VmOutcome.INTERNAL_ERROR,
+                    source,
+                    "halted with no interrupt controller to wake it");
+            case VpExit.TripleFault t ->
+                new VmResult(VmOutcome.TRIPLE_FAULT, source, t.registers());
             case VpExit.SystemEvent e ->
                 switch (e.kind()) {
-                  case SHUTDOWN -> new VmResult(VmOutcome.POWERED_OFF, source + " system event", "");
+                  case SHUTDOWN ->
+                      new VmResult(VmOutcome.POWERED_OFF, source + " system event", "");
                   case RESET -> new VmResult(VmOutcome.RESET, source + " system event", "");
                   case CRASH, OTHER ->
                       new VmResult(
@@ -53,7 +57,8 @@ final class VcpuThread implements Runnable {
                           "system event " + e.kind() + " code 0x" + Long.toHexString(e.code()));
                 };
             case VpExit.InternalError e ->
-                new VmResult(VmOutcome.INTERNAL_ERROR, source, e.description() + "\n" + e.registers());
+                new VmResult(
+                    VmOutcome.INTERNAL_ERROR, source, e.description() + "\n" + e.registers());
           };
       if (end == RETRY) {
         continue;

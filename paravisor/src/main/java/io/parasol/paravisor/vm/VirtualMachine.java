@@ -84,7 +84,9 @@ public final class VirtualMachine implements AutoCloseable {
     return lifecycle.await(timeout);
   }
 
-  /** Ends the run as {@link VmOutcome#STOPPED} (unless it already ended) and waits for the vCPUs. */
+  /**
+   * Ends the run as {@link VmOutcome#STOPPED} (unless it already ended) and waits for the vCPUs.
+   */
   public VmResult stop(String source) throws InterruptedException {
     lifecycle.stop(source);
     joinVcpus();
@@ -194,8 +196,8 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
-     * CMOS RAM (bytes 0x0E–0x7F, from {@link PcChipset#cmosRam()}) to start with, as a reboot
-     * keeps it (default: zeroes and the memory-size bytes).
+     * CMOS RAM (bytes 0x0E–0x7F, from {@link PcChipset#cmosRam()}) to start with, as a reboot keeps
+     * it (default: zeroes and the memory-size bytes).
      */
     public Builder cmosRam(byte[] ram) {
       this.cmosRam = ram.clone();

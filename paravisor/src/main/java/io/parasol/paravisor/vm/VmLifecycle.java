@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that decides a VM's run is over. Devices (power off, reset), vCPU threads
- * (triple fault, internal error) and the host (stop) report here; the first report wins, later
- * ones are logged and ignored, and every vCPU is asked to stop.
+ * The one place that decides a VM's run is over. Devices (power off, reset), vCPU threads (triple
+ * fault, internal error) and the host (stop) report here; the first report wins, later ones are
+ * logged and ignored, and every vCPU is asked to stop.
  */
 public final class VmLifecycle implements PowerControl {
   private static final Logger LOG = LoggerFactory.getLogger(VmLifecycle.class);

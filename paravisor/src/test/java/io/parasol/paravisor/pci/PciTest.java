@@ -35,7 +35,8 @@ class PciTest {
 
   private void outl(int value) {
     assertEquals(
-        IoStatus.OK, ports.writePort(addressRegion, 0, new IoValue(AccessSize.DWORD, value & 0xFFFFFFFFL)));
+        IoStatus.OK,
+        ports.writePort(addressRegion, 0, new IoValue(AccessSize.DWORD, value & 0xFFFFFFFFL)));
   }
 
   private long readData(int offset, AccessSize size) {
@@ -57,7 +58,8 @@ class PciTest {
 
   private void ecamWrite(int bus, int dev, int fn, int reg, AccessSize size, long value) {
     long offset = (long) bus << 20 | dev << 15 | fn << 12 | reg;
-    assertEquals(IoStatus.OK, ecam.writeMmio(ecam.mmioRegions().get(0), offset, new IoValue(size, value)));
+    assertEquals(
+        IoStatus.OK, ecam.writeMmio(ecam.mmioRegions().get(0), offset, new IoValue(size, value)));
   }
 
   @Test
@@ -81,7 +83,8 @@ class PciTest {
     ports.readPort(addressRegion, 0, v);
     assertEquals(address(1, 2, 3, 0x44) & 0xFFFFFFFFL, v.value());
     assertEquals(
-        IoStatus.INVALID_ACCESS_SIZE, ports.readPort(addressRegion, 0, IoValue.forRead(AccessSize.BYTE)));
+        IoStatus.INVALID_ACCESS_SIZE,
+        ports.readPort(addressRegion, 0, IoValue.forRead(AccessSize.BYTE)));
   }
 
   @Test
@@ -105,7 +108,9 @@ class PciTest {
     outl(address(0, 3, 0, 0x0C));
     writeData(0, AccessSize.DWORD, 0x0000_0010);
     assertEquals(0x10, readData(0, AccessSize.BYTE));
-    assertEquals(IoStatus.UNALIGNED_ACCESS, ports.readPort(dataRegion, 2, IoValue.forRead(AccessSize.DWORD)));
+    assertEquals(
+        IoStatus.UNALIGNED_ACCESS,
+        ports.readPort(dataRegion, 2, IoValue.forRead(AccessSize.DWORD)));
   }
 
   @Test
@@ -141,7 +146,8 @@ class PciTest {
   @Test
   void ecamRefusesQwordAndStraddling() {
     IoRegion r = ecam.mmioRegions().get(0);
-    assertEquals(IoStatus.INVALID_ACCESS_SIZE, ecam.readMmio(r, 0, IoValue.forRead(AccessSize.QWORD)));
+    assertEquals(
+        IoStatus.INVALID_ACCESS_SIZE, ecam.readMmio(r, 0, IoValue.forRead(AccessSize.QWORD)));
     assertEquals(IoStatus.UNALIGNED_ACCESS, ecam.readMmio(r, 3, IoValue.forRead(AccessSize.WORD)));
     assertEquals(256L << 20, r.length());
     assertEquals(0xB000_0000L, r.base());
@@ -223,7 +229,8 @@ class PciTest {
 
   @Test
   void duplicateRegistrationRejected() {
-    assertThrows(IllegalArgumentException.class, () -> root.registerDevice(0, 0, 0, new PciHostBridge()));
+    assertThrows(
+        IllegalArgumentException.class, () -> root.registerDevice(0, 0, 0, new PciHostBridge()));
     assertThrows(IllegalArgumentException.class, () -> root.registerDevice(0, 32, 0, nic));
   }
 

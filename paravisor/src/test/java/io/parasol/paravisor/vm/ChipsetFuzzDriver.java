@@ -27,31 +27,31 @@ import java.util.function.Consumer;
  * <p>The input is read as a little program, so that a seed can be written by hand and an input that
  * a random loop finds is a regression input as it stands. Header: u32 start time in milliseconds,
  * u32 wall-clock seconds since the epoch. Then up to {@value #MAX_OPERATIONS} operations, each an
- * opcode byte and its operands (multi-byte operands little-endian; a missing byte reads as zero
- * and ends the input):
+ * opcode byte and its operands (multi-byte operands little-endian; a missing byte reads as zero and
+ * ends the input):
  *
  * <ul>
  *   <li>{@code 0x00–0x9F, 0xE0–0xFF} an access: bit 0 write; bits 2:1 width 1/2/4/8 bytes (any
  *       width, whether or not the device takes it); bit 6 keeps the offset in the first 256 bytes
  *       (so the PCI ECAM hits function 00:00.0); bits 5:3 all set puts the access just past the
- *       region's end. Operands: u8 region index (modulo the number of regions), u32 offset
- *       (modulo the region length), and for a write the u64 value.
- *   <li>{@code 0xA0–0xAF} time passes: u16 amount; bits 1:0 the unit (ns, µs, 100 µs, 10 ms).
- *       The total per input is capped at {@value #MAX_TOTAL_ADVANCE_NANOS} ns, so an input whose
- *       guest programmed the PIT to its fastest rate still runs in milliseconds.
+ *       region's end. Operands: u8 region index (modulo the number of regions), u32 offset (modulo
+ *       the region length), and for a write the u64 value.
+ *   <li>{@code 0xA0–0xAF} time passes: u16 amount; bits 1:0 the unit (ns, µs, 100 µs, 10 ms). The
+ *       total per input is capped at {@value #MAX_TOTAL_ADVANCE_NANOS} ns, so an input whose guest
+ *       programmed the PIT to its fastest rate still runs in milliseconds.
  *   <li>{@code 0xB0–0xBF} ISA IRQ (bits 3:0; 2, the cascade, means 9) set to u8 bit 0.
  *   <li>{@code 0xC0–0xC7} IOAPIC EOI of vector u8; {@code 0xC8–0xCF} a PIC acknowledge cycle.
  *   <li>{@code 0xD0–0xDE} COM1 receives (bits 3:0)+1 bytes from the input; {@code 0xDF} a break.
  * </ul>
  *
  * <p>The regions come from {@link ChipsetBus#portRegions()} and {@link ChipsetBus#mmioRegions()}:
- * whatever {@link PcChipset} registers is fuzzed, including devices added to it later, with no
- * list here to keep in step.
+ * whatever {@link PcChipset} registers is fuzzed, including devices added to it later, with no list
+ * here to keep in step.
  *
- * <p>Failures: a device fault counted by the bus (the bus contains a device's exception, so
- * without this check the target could never fail), an exception escaping the bus, a timer
- * callback or an interrupt path, and a read the bus completed without setting a value (the guest
- * would see whatever the previous exit left in the shared page) or with one wider than the access.
+ * <p>Failures: a device fault counted by the bus (the bus contains a device's exception, so without
+ * this check the target could never fail), an exception escaping the bus, a timer callback or an
+ * interrupt path, and a read the bus completed without setting a value (the guest would see
+ * whatever the previous exit left in the shared page) or with one wider than the access.
  */
 final class ChipsetFuzzDriver {
   static final int MAX_OPERATIONS = 256;
@@ -60,7 +60,13 @@ final class ChipsetFuzzDriver {
   private static final AccessSize[] WIDTHS = AccessSize.values();
 
   /** What one input did, for tests of the seed corpus. */
-  record Report(int operations, Set<String> regionsAccessed, long advancedNanos, long msis, long extIntChanges, String com1Output) {}
+  record Report(
+      int operations,
+      Set<String> regionsAccessed,
+      long advancedNanos,
+      long msis,
+      long extIntChanges,
+      String com1Output) {}
 
   /** An {@link IoData} that, as KVM's does, keeps only the access width, and counts setValue. */
   private static final class GuestIoData implements IoData {
@@ -239,10 +245,14 @@ final class ChipsetFuzzDriver {
             }
             String what = width + " read of " + region + " at offset 0x" + Long.toHexString(offset);
             check(data.sets > 0, what + " returned without a value");
-            check((data.value() & ~width.mask()) == 0, what + " returned 0x" + Long.toHexString(data.value()));
+            check(
+                (data.value() & ~width.mask()) == 0,
+                what + " returned 0x" + Long.toHexString(data.value()));
           }
         }
-        check(bus.deviceFaults() == 0, "a device faulted at operation " + operations + " (see the log)");
+        check(
+            bus.deviceFaults() == 0,
+            "a device faulted at operation " + operations + " (see the log)");
       }
       return new Report(
           operations,

@@ -19,10 +19,9 @@ import java.util.Map;
 /**
  * The hand-written seed inputs of {@link ChipsetFuzzTest}, one or more per device, written as
  * programs in {@link ChipsetFuzzDriver}'s input format. Each does what a driver of that device does
- * first (initialise, enable interrupts, let time pass, read status), so fuzzing starts from
- * inputs that get past the first register. Regenerate the files with {@link #main}; the test
- * {@code ChipsetFuzzTest.seedCorpusReachesEveryRegion} checks the committed ones still cover every
- * region.
+ * first (initialise, enable interrupts, let time pass, read status), so fuzzing starts from inputs
+ * that get past the first register. Regenerate the files with {@link #main}; the test {@code
+ * ChipsetFuzzTest.seedCorpusReachesEveryRegion} checks the committed ones still cover every region.
  */
 final class ChipsetFuzzSeeds {
   private ChipsetFuzzSeeds() {}

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * ChipsetFuzzDriver} for the input format and what counts as a failure).
  *
  * <p>In every build, Jazzer runs the regression inputs in {@code
- * src/test/resources/io/parasol/paravisor/vm/ChipsetFuzzTestInputs/driveEveryRegion/} (the seeds
- * of {@link ChipsetFuzzSeeds} and each crash found since). To fuzz for {@code maxDuration} (5 min;
+ * src/test/resources/io/parasol/paravisor/vm/ChipsetFuzzTestInputs/driveEveryRegion/} (the seeds of
+ * {@link ChipsetFuzzSeeds} and each crash found since). To fuzz for {@code maxDuration} (5 min;
  * Jazzer 0.24 takes it only from the annotation):
  *
  * <pre>{@code
@@ -46,16 +46,16 @@ import org.slf4j.LoggerFactory;
  * rm -rf paravisor/target/classes paravisor/target/test-classes   # back to release 25
  * }</pre>
  *
- * <p>DEVNOTE: Jazzer 0.24.0 bundles an ASM that reads class files up to major version 67 (Java
- * 23). Classes compiled for 25 are not instrumented ("Unsupported class file major version 69",
- * harmless in regression mode), so fuzzing mode runs blind ("no interesting inputs ... Is the code
+ * <p>DEVNOTE: Jazzer 0.24.0 bundles an ASM that reads class files up to major version 67 (Java 23).
+ * Classes compiled for 25 are not instrumented ("Unsupported class file major version 69", harmless
+ * in regression mode), so fuzzing mode runs blind ("no interesting inputs ... Is the code
  * instrumented for coverage?"). Compiling the paravisor module for release 23 gives it coverage.
- * Stopping a fuzzing run with a signal makes libFuzzer write a {@code crash-*} file into the
- * inputs directory ("fuzz target exited"): delete it, it is not a finding.
+ * Stopping a fuzzing run with a signal makes libFuzzer write a {@code crash-*} file into the inputs
+ * directory ("fuzz target exited"): delete it, it is not a finding.
  *
  * <p>{@link #seededRandomInputs} runs the same driver on random inputs from fixed seeds, so a bug
- * the regression corpus misses can still be found where Jazzer's fuzzing mode cannot run; more
- * with {@code -Dparasol.fuzz.randomInputs=N}. A failing random input is written to {@code
+ * the regression corpus misses can still be found where Jazzer's fuzzing mode cannot run; more with
+ * {@code -Dparasol.fuzz.randomInputs=N}. A failing random input is written to {@code
  * target/chipset-fuzz-failures/}, ready to be added to the regression inputs.
  */
 class ChipsetFuzzTest {
@@ -100,8 +100,8 @@ class ChipsetFuzzTest {
 
   /**
    * A random input: half the time random bytes (offsets biased small, where the registers are),
-   * half the time a seed mutated as a fuzzer would (bytes changed, operations spliced in from
-   * other seeds, pieces cut), so that random traffic starts from initialised devices.
+   * half the time a seed mutated as a fuzzer would (bytes changed, operations spliced in from other
+   * seeds, pieces cut), so that random traffic starts from initialised devices.
    */
   static byte[] randomInput(Random random) {
     if (random.nextBoolean()) {
@@ -179,13 +179,16 @@ class ChipsetFuzzTest {
 
   @Test
   void seedsReachInterruptsTimersAndTheSerialBackend() throws IOException {
-    ChipsetFuzzDriver.Report ioApic = ChipsetFuzzDriver.run(regressionInput("seed-ioapic-route-and-eoi"));
+    ChipsetFuzzDriver.Report ioApic =
+        ChipsetFuzzDriver.run(regressionInput("seed-ioapic-route-and-eoi"));
     assertTrue(ioApic.msis() > 0, "the IOAPIC seed delivers MSIs");
     ChipsetFuzzDriver.Report pic = ChipsetFuzzDriver.run(regressionInput("seed-pic-init-ack-eoi"));
     assertTrue(pic.extIntChanges() > 0, "the PIC seed raises INTR");
-    ChipsetFuzzDriver.Report uart = ChipsetFuzzDriver.run(regressionInput("seed-uart-3f8-fifo-and-interrupts"));
+    ChipsetFuzzDriver.Report uart =
+        ChipsetFuzzDriver.run(regressionInput("seed-uart-3f8-fifo-and-interrupts"));
     assertTrue(uart.com1Output().startsWith("hello\r\n"), uart.com1Output());
-    ChipsetFuzzDriver.Report pm = ChipsetFuzzDriver.run(regressionInput("seed-acpi-pm-timer-and-sleep"));
+    ChipsetFuzzDriver.Report pm =
+        ChipsetFuzzDriver.run(regressionInput("seed-acpi-pm-timer-and-sleep"));
     assertEquals(ChipsetFuzzDriver.MAX_TOTAL_ADVANCE_NANOS, pm.advancedNanos(), "time is capped");
   }
 
@@ -216,14 +219,16 @@ class ChipsetFuzzTest {
       input[9 + 6 * region] = (byte) region; // of each region in turn, the broken one among them
     }
     AssertionError e =
-        assertThrows(AssertionError.class, () -> ChipsetFuzzDriver.run(input, bus -> bus.register(broken)));
+        assertThrows(
+            AssertionError.class, () -> ChipsetFuzzDriver.run(input, bus -> bus.register(broken)));
     assertTrue(e.getMessage().contains("faulted"), e.getMessage());
     assertEquals(0, ChipsetFuzzDriver.run(new byte[0]).operations(), "an empty input does nothing");
   }
 
   private static byte[] regressionInput(String name) throws IOException {
     try (InputStream in =
-        ChipsetFuzzTest.class.getResourceAsStream("ChipsetFuzzTestInputs/driveEveryRegion/" + name)) {
+        ChipsetFuzzTest.class.getResourceAsStream(
+            "ChipsetFuzzTestInputs/driveEveryRegion/" + name)) {
       if (in == null) {
         throw new IOException("no regression input " + name);
       }

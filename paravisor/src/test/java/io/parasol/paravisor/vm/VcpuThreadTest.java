@@ -110,7 +110,8 @@ class VcpuThreadTest {
     VmResult r =
         runToEnd(new ScriptedVp().then(new VpExit.InternalError("emulation failure", "rip=1")));
     assertEquals(VmOutcome.INTERNAL_ERROR, r.outcome());
-    assertTrue(r.detail().contains("emulation failure") && r.detail().contains("rip=1"), r.detail());
+    assertTrue(
+        r.detail().contains("emulation failure") && r.detail().contains("rip=1"), r.detail());
   }
 
   @Test

@@ -96,6 +96,7 @@ public final class KvmAbi {
   public static final long RUN_IF_FLAG = 13; // __u8
   public static final long RUN_CR8 = 16; // __u64
   public static final long RUN_APIC_BASE = 24; // __u64
+
   /** Start of the exit-reason union. */
   public static final long RUN_EXIT = 32;
 

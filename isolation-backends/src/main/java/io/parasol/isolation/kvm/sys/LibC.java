@@ -32,6 +32,7 @@ public final class LibC {
   public static final int EFD_CLOEXEC = 0x80000;
   public static final int SIG_BLOCK = 0;
   public static final int SIG_UNBLOCK = 1;
+
   /** glibc's {@code sigset_t} is 1024 bits; the kernel's is 64 ({@code KVM_SET_SIGNAL_MASK}). */
   public static final int GLIBC_SIGSET_BYTES = 128;
 
@@ -153,7 +154,6 @@ public final class LibC {
         checked(operation, (a, c) -> (int) OPEN.invokeExact(c, a.allocateFrom(path), flags, 0));
   }
 
-
   /** close(2); errors are ignored (the descriptor is gone either way on Linux). */
   public static void close(int fd) {
     try (Arena arena = Arena.ofConfined()) {
@@ -164,11 +164,9 @@ public final class LibC {
   }
 
   /** ioctl(2) with an integer argument (or none); returns the non-negative result. */
-  public static int ioctl(int fd, long request, long arg, String operation)
-      throws ErrnoException {
+  public static int ioctl(int fd, long request, long arg, String operation) throws ErrnoException {
     return (int) checked(operation, (a, c) -> (int) IOCTL_LONG.invokeExact(c, fd, request, arg));
   }
-
 
   /**
    * ioctl(2) with a pointer argument; returns the non-negative result. {@code arg} must be native
@@ -179,7 +177,6 @@ public final class LibC {
       throws ErrnoException {
     return (int) checked(operation, (a, c) -> (int) IOCTL_PTR.invokeExact(c, fd, request, arg));
   }
-
 
   /**
    * mmap(2) of {@code length} bytes of {@code fd}, returned as a segment of exactly that length
@@ -214,26 +211,23 @@ public final class LibC {
         "munmap", (a, c) -> (int) MUNMAP.invokeExact(c, MemorySegment.ofAddress(address), length));
   }
 
-
   /** memfd_create(2); returns the file descriptor. */
   public static int memfdCreate(String name, int flags) throws ErrnoException {
     return (int)
         checked(
-            "memfd_create", (a, c) -> (int) MEMFD_CREATE.invokeExact(c, a.allocateFrom(name), flags));
+            "memfd_create",
+            (a, c) -> (int) MEMFD_CREATE.invokeExact(c, a.allocateFrom(name), flags));
   }
-
 
   /** ftruncate(2). */
   public static void ftruncate(int fd, long length) throws ErrnoException {
     checked("ftruncate", (a, c) -> (int) FTRUNCATE.invokeExact(c, fd, length));
   }
 
-
   /** eventfd(2); returns the file descriptor. */
   public static int eventfd(int initialValue, int flags) throws ErrnoException {
     return (int) checked("eventfd", (a, c) -> (int) EVENTFD.invokeExact(c, initialValue, flags));
   }
-
 
   /** Adds {@code value} to an eventfd counter (an 8-byte write(2)). */
   public static void eventfdWrite(int fd, long value) throws ErrnoException {
@@ -256,8 +250,8 @@ public final class LibC {
   }
 
   /**
-   * Reads and resets an eventfd counter (an 8-byte read(2)). With {@code wait} false, returns 0
-   * at once if the counter is zero (checked with poll(2), so the descriptor can stay blocking).
+   * Reads and resets an eventfd counter (an 8-byte read(2)). With {@code wait} false, returns 0 at
+   * once if the counter is zero (checked with poll(2), so the descriptor can stay blocking).
    */
   public static long eventfdRead(int fd, boolean wait) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
@@ -308,5 +302,4 @@ public final class LibC {
   public static void tgkill(int pid, int tid, int signal) throws ErrnoException {
     checked("tgkill", (a, c) -> (int) TGKILL.invokeExact(c, pid, tid, signal));
   }
-
 }

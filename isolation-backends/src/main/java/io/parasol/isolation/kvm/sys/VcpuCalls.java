@@ -12,8 +12,8 @@ import java.lang.foreign.MemorySegment;
  * and the zero timeout for draining the kick signal.
  *
  * <p>Thread confinement: one instance per vCPU, used only by the thread currently inside {@code
- * VirtualProcessor.run} (the VM loop never runs one vCPU on two threads at once). The segments
- * come from an automatic arena, so they live as long as this object.
+ * VirtualProcessor.run} (the VM loop never runs one vCPU on two threads at once). The segments come
+ * from an automatic arena, so they live as long as this object.
  */
 public final class VcpuCalls {
   private final MemorySegment capture;
@@ -92,8 +92,7 @@ public final class VcpuCalls {
       do {
         signal =
             (int)
-                LibC.SIGTIMEDWAIT.invokeExact(
-                    capture, signalSet, MemorySegment.NULL, zeroTimeout);
+                LibC.SIGTIMEDWAIT.invokeExact(capture, signalSet, MemorySegment.NULL, zeroTimeout);
       } while (signal > 0); // real-time signals queue: take every instance
     } catch (Throwable t) {
       throw new IllegalStateException("sigtimedwait downcall failed", t);

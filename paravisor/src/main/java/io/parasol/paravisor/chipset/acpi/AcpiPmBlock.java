@@ -15,26 +15,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ACPI PM1a event block (PM1_STS, PM1_EN; 4 bytes at base), PM1a control block (PM1_CNT; 2 bytes
- * at base + 4) and PM timer (PM_TMR; 4 bytes at base + 8), per ACPI 6.5 §4.8.3. The FADT must say:
+ * ACPI PM1a event block (PM1_STS, PM1_EN; 4 bytes at base), PM1a control block (PM1_CNT; 2 bytes at
+ * base + 4) and PM timer (PM_TMR; 4 bytes at base + 8), per ACPI 6.5 §4.8.3. The FADT must say:
  * PM1a_EVT_BLK = base, PM1_EVT_LEN = 4, PM1a_CNT_BLK = base + 4, PM1_CNT_LEN = 2, PM_TMR_BLK = base
  * + 8, PM_TMR_LEN = 4, flags without TMR_VAL_EXT (the timer is 24 bits), SMI_CMD = 0.
  *
  * <p>SCI_EN is hard-wired to 1: there is no SMI_CMD port and no legacy (SMM) mode to leave, so the
- * system is always in ACPI mode (ACPI 6.5 §4.8.2.5 and FADT SMI_CMD = 0). The SCI line is high while
- * any status bit and its enable bit are both set. Writing SLP_EN with SLP_TYP = {@link
- * #S5_SLP_TYP} powers off; other sleep types are not supported and are ignored (the DSDT offers only
- * {@code _S5}).
+ * system is always in ACPI mode (ACPI 6.5 §4.8.2.5 and FADT SMI_CMD = 0). The SCI line is high
+ * while any status bit and its enable bit are both set. Writing SLP_EN with SLP_TYP = {@link
+ * #S5_SLP_TYP} powers off; other sleep types are not supported and are ignored (the DSDT offers
+ * only {@code _S5}).
  *
  * <p>Registers accept byte, word or dword accesses anywhere inside their block.
  */
 public final class AcpiPmBlock implements PortIoDevice {
   /** The base QEMU's firmware and ours use for PIIX4/ICH9 PM I/O. */
   public static final int DEFAULT_BASE_PORT = 0x600;
+
   /** SLP_TYPx value of S5 (soft off), as QEMU's DSDT {@code _S5} package has it for PIIX4. */
   public static final int S5_SLP_TYP = 0;
+
   /** The PM timer's frequency (ACPI 6.5 §4.8.3.3). */
   public static final long PM_TIMER_HZ = 3_579_545L;
+
   /** FADT TMR_VAL_EXT: false, the PM timer is 24 bits. */
   public static final boolean TMR_VAL_EXT = false;
 

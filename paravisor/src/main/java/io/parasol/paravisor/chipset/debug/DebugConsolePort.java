@@ -27,7 +27,9 @@ public final class DebugConsolePort implements PortIoDevice {
   private final IoRegion region = new IoRegion("debugcon", PORT, 1);
   private final IntConsumer sink;
 
-  /** @param sink receives each byte (0–255), called under this device's monitor */
+  /**
+   * @param sink receives each byte (0–255), called under this device's monitor
+   */
   public DebugConsolePort(IntConsumer sink) {
     this.sink = Objects.requireNonNull(sink, "sink");
   }

@@ -14,23 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An 8042 keyboard controller at data port 0x60 and status/command port 0x64, with a PS/2
- * keyboard on the first port and a PS/2 mouse on the auxiliary port, both present but silent.
+ * An 8042 keyboard controller at data port 0x60 and status/command port 0x64, with a PS/2 keyboard
+ * on the first port and a PS/2 mouse on the auxiliary port, both present but silent.
  *
  * <p>The aux port is present so Linux's probe (AUX_LOOP 0xD3, then the AUXDIS bit test through
- * 0xA7/0xA8) finds a well-behaved controller; the mouse ACKs its commands and never moves.
- * Commands complete at once, so IBF is never set. Bytes queue behind the one-byte output buffer
- * (at most {@value #QUEUE_LIMIT}); IRQ1 is high while the output buffer holds keyboard or
- * controller data and the Controller Command Byte's INT bit is set, IRQ12 likewise for aux data
- * and INT2.
+ * 0xA7/0xA8) finds a well-behaved controller; the mouse ACKs its commands and never moves. Commands
+ * complete at once, so IBF is never set. Bytes queue behind the one-byte output buffer (at most
+ * {@value #QUEUE_LIMIT}); IRQ1 is high while the output buffer holds keyboard or controller data
+ * and the Controller Command Byte's INT bit is set, IRQ12 likewise for aux data and INT2.
  *
- * <p>Resets go to {@link PowerControl#reset}: command 0xFE and any pulse command 0xF0–0xFF with
- * bit 0 clear (they pulse output port bit 0, the CPU reset line), and writing the output port
- * (0xD1) with bit 0 clear.
+ * <p>Resets go to {@link PowerControl#reset}: command 0xFE and any pulse command 0xF0–0xFF with bit
+ * 0 clear (they pulse output port bit 0, the CPU reset line), and writing the output port (0xD1)
+ * with bit 0 clear.
  */
 public final class I8042 implements PortIoDevice {
   /** The data port. */
   public static final int DATA_PORT = 0x60;
+
   /** The status (read) and command (write) port. */
   public static final int COMMAND_PORT = 0x64;
 

@@ -13,25 +13,25 @@ import java.util.Objects;
 
 /**
  * The Intel 8254 programmable interval timer at ports 0x40–0x43, plus port 0x61 (PIIX/ICH "NMI
- * Status and Control Register", bits 0/1 = counter 2 GATE and speaker data, bit 4 = refresh
- * toggle, bit 5 = counter 2 OUT).
+ * Status and Control Register", bits 0/1 = counter 2 GATE and speaker data, bit 4 = refresh toggle,
+ * bit 5 = counter 2 OUT).
  *
  * <p>The input clock is {@value #INPUT_CLOCK_HZ} Hz. CLK pulse {@code k} happens at {@code k /
- * INPUT_CLOCK_HZ} seconds after the device was made, and every counter's state is a function of
- * the pulse index at the moment it is looked at: nothing ticks. Counter 0's OUT drives the {@code
- * irq0} line; a timer is armed only while that OUT has a transition ahead (modes 2/3 periodically,
- * modes 0/1/4/5 once), so an idle PIT costs nothing. Counters 0 and 1 have GATE tied high (as on a
- * PC); counter 2's GATE is port 0x61 bit 0.
+ * INPUT_CLOCK_HZ} seconds after the device was made, and every counter's state is a function of the
+ * pulse index at the moment it is looked at: nothing ticks. Counter 0's OUT drives the {@code irq0}
+ * line; a timer is armed only while that OUT has a transition ahead (modes 2/3 periodically, modes
+ * 0/1/4/5 once), so an idle PIT costs nothing. Counters 0 and 1 have GATE tied high (as on a PC);
+ * counter 2's GATE is port 0x61 bit 0.
  *
- * <p>DEVNOTE: two simplifications of the datasheet, neither visible to software that does not
- * count single CLK pulses: in mode 3 a count written during counting takes effect at the end of
- * the current half-cycle, as specified, but the 8254's sampling of GATE on CLK edges is modelled
- * as "takes effect at the pulse in progress"; and a count of 1 in modes 2/3 (illegal per the
+ * <p>DEVNOTE: two simplifications of the datasheet, neither visible to software that does not count
+ * single CLK pulses: in mode 3 a count written during counting takes effect at the end of the
+ * current half-cycle, as specified, but the 8254's sampling of GATE on CLK edges is modelled as
+ * "takes effect at the pulse in progress"; and a count of 1 in modes 2/3 (illegal per the
  * datasheet) counts but never arms the IRQ0 timer.
  *
  * <p>DEVNOTE: OUT's one-CLK low dips (mode 2 at count 1, modes 4/5 at count 0) reach the IRQ0 line
- * as a low-high pulse at the rising edge, one timer per period rather than two, and never lost
- * when a timer runs late; the read-back status byte shows OUT exactly.
+ * as a low-high pulse at the rising edge, one timer per period rather than two, and never lost when
+ * a timer runs late; the read-back status byte shows OUT exactly.
  */
 public final class Pit8254 implements PortIoDevice {
   /** The PC's PIT input clock, 14.31818 MHz / 12. */
@@ -189,20 +189,26 @@ public final class Pit8254 implements PortIoDevice {
   }
 
   private static int toBcd(int value) {
-    return (value / 1000 % 10) << 12 | (value / 100 % 10) << 8 | (value / 10 % 10) << 4 | value % 10;
+    return (value / 1000 % 10) << 12
+        | (value / 100 % 10) << 8
+        | (value / 10 % 10) << 4
+        | value % 10;
   }
 
   private static int fromBcd(int raw) {
     int value =
-        ((raw >> 12) & 0xF) * 1000 + ((raw >> 8) & 0xF) * 100 + ((raw >> 4) & 0xF) * 10 + (raw & 0xF);
+        ((raw >> 12) & 0xF) * 1000
+            + ((raw >> 8) & 0xF) * 100
+            + ((raw >> 4) & 0xF) * 10
+            + (raw & 0xF);
     return value % 10_000; // nibbles above 9 are not BCD; keep the count in range
   }
 
   /**
-   * One counter. The counting element (CE) is described by a timeline: from pulse {@code
-   * basePulse} on, {@code D} (CLK pulses counted since the CE was loaded) is {@code baseD} plus the
-   * pulses since, while {@code counting}. Before {@code basePulse} of a fresh load, or when not
-   * {@code started}, the CE shows {@code staleCe} and OUT shows {@code preLoadOut}.
+   * One counter. The counting element (CE) is described by a timeline: from pulse {@code basePulse}
+   * on, {@code D} (CLK pulses counted since the CE was loaded) is {@code baseD} plus the pulses
+   * since, while {@code counting}. Before {@code basePulse} of a fresh load, or when not {@code
+   * started}, the CE shows {@code staleCe} and OUT shows {@code preLoadOut}.
    */
   private final class Counter {
     private final int index;

@@ -14,8 +14,8 @@ import java.util.Objects;
  * SYS_RST (hard rather than soft reset), bit 2 RST_CPU (a 0→1 transition starts the reset), bit 3
  * FULL_RST (power-cycle). Bits 1–3 read back as written; the others read 0.
  *
- * <p>Byte accesses only. {@link io.parasol.paravisor.pci.PciConfigPorts} claims 0xCF8 as a
- * one-port region so this register can sit at 0xCF9, as on the real chipsets.
+ * <p>Byte accesses only. {@link io.parasol.paravisor.pci.PciConfigPorts} claims 0xCF8 as a one-port
+ * region so this register can sit at 0xCF9, as on the real chipsets.
  */
 public final class ResetControlRegister implements PortIoDevice {
   /** The port. */

@@ -24,10 +24,10 @@ import java.util.Objects;
  * (the ACPI FADT CENTURY index) and 0x15–0x18, 0x30–0x31, 0x34–0x35, 0x5B–0x5D for memory sizes as
  * SeaBIOS reads them (see {@link #setMemorySize}).
  *
- * <p>The time is the injected wall clock plus an offset: a guest that sets the clock (SET = 1, write
- * the registers, SET = 0) changes the offset, never the host clock. While SET = 1 or the divider
- * (Register A DV2–0) is not 010, the time registers hold what the guest wrote and do not update.
- * The time is kept in the given zone offset (UTC for Linux guests, local time for Windows).
+ * <p>The time is the injected wall clock plus an offset: a guest that sets the clock (SET = 1,
+ * write the registers, SET = 0) changes the offset, never the host clock. While SET = 1 or the
+ * divider (Register A DV2–0) is not 010, the time registers hold what the guest wrote and do not
+ * update. The time is kept in the given zone offset (UTC for Linux guests, local time for Windows).
  *
  * <p>Interrupt flags (Register C PF, AF, UF) are computed when looked at, from the clocks; a timer
  * is armed only for an enabled interrupt whose flag is not yet set. The IRQ line follows IRQF and
@@ -170,7 +170,8 @@ public final class CmosRtc implements PortIoDevice {
   /** A CMOS RAM byte (0x0E–0x7F) as the VM builder sets it before the guest runs. */
   public synchronized void writeNvram(int cmosIndex, int value) {
     if (cmosIndex < 0x0E || cmosIndex > 0x7F) {
-      throw new IllegalArgumentException("not a CMOS RAM index: 0x" + Integer.toHexString(cmosIndex));
+      throw new IllegalArgumentException(
+          "not a CMOS RAM index: 0x" + Integer.toHexString(cmosIndex));
     }
     cmos[cmosIndex] = (byte) value;
   }
@@ -178,7 +179,8 @@ public final class CmosRtc implements PortIoDevice {
   /** A CMOS RAM byte (0x0E–0x7F). */
   public synchronized int readNvram(int cmosIndex) {
     if (cmosIndex < 0x0E || cmosIndex > 0x7F) {
-      throw new IllegalArgumentException("not a CMOS RAM index: 0x" + Integer.toHexString(cmosIndex));
+      throw new IllegalArgumentException(
+          "not a CMOS RAM index: 0x" + Integer.toHexString(cmosIndex));
     }
     return cmos[cmosIndex] & 0xFF;
   }
@@ -186,8 +188,8 @@ public final class CmosRtc implements PortIoDevice {
   /**
    * Records the guest's RAM size the way QEMU's {@code pc_cmos_init} does for SeaBIOS: 0x15/0x16
    * base memory in KiB (at most 640); 0x17/0x18 and 0x30/0x31 memory above 1 MiB in KiB (at most
-   * 65535); 0x34/0x35 memory between 16 MiB and 4 GiB in 64 KiB units; 0x5B–0x5D memory above 4
-   * GiB in 64 KiB units.
+   * 65535); 0x34/0x35 memory between 16 MiB and 4 GiB in 64 KiB units; 0x5B–0x5D memory above 4 GiB
+   * in 64 KiB units.
    */
   public synchronized void setMemorySize(long belowFourGiBBytes, long aboveFourGiBBytes) {
     long kib = 1024;
@@ -198,7 +200,9 @@ public final class CmosRtc implements PortIoDevice {
     setWord(0x17, extended);
     setWord(0x30, extended);
     long above16 =
-        belowFourGiBBytes > 16 * mib ? Math.min((belowFourGiBBytes - 16 * mib) / (64 * kib), 65535) : 0;
+        belowFourGiBBytes > 16 * mib
+            ? Math.min((belowFourGiBBytes - 16 * mib) / (64 * kib), 65535)
+            : 0;
     setWord(0x34, above16);
     long high = aboveFourGiBBytes / (64 * kib);
     cmos[0x5B] = (byte) high;
@@ -230,7 +234,10 @@ public final class CmosRtc implements PortIoDevice {
     return dividerRunning() && (cmos[REG_B] & B_SET) == 0;
   }
 
-  /** Periodic rate select: 0 = none; 1–2 alias 8–9 with a 32.768 kHz time base (Table "Periodic Interrupt Rate"). */
+  /**
+   * Periodic rate select: 0 = none; 1–2 alias 8–9 with a 32.768 kHz time base (Table "Periodic
+   * Interrupt Rate").
+   */
   private int effectiveRateSelect() {
     int rs = cmos[REG_A] & A_RS_MASK;
     return rs == 0 ? 0 : rs < 3 ? rs + 7 : rs;
@@ -317,7 +324,8 @@ public final class CmosRtc implements PortIoDevice {
     int b = cmos[REG_B];
     long now = time.nanoTime();
     long deadline = Long.MAX_VALUE;
-    if (running() && ((b & B_UIE) != 0 && (flags & C_UF) == 0 || (b & B_AIE) != 0 && (flags & C_AF) == 0)) {
+    if (running()
+        && ((b & B_UIE) != 0 && (flags & C_UF) == 0 || (b & B_AIE) != 0 && (flags & C_AF) == 0)) {
       long guest = guestNanos();
       long toNextSecond = NANOS_PER_SECOND - Math.floorMod(guest, NANOS_PER_SECOND);
       if ((b & B_UIE) != 0 && (flags & C_UF) == 0) {
@@ -327,7 +335,8 @@ public final class CmosRtc implements PortIoDevice {
         long current = localSecond();
         long next = nextAlarmSecond(current);
         if (next != Long.MAX_VALUE) {
-          deadline = Math.min(deadline, now + toNextSecond + (next - current - 1) * NANOS_PER_SECOND);
+          deadline =
+              Math.min(deadline, now + toNextSecond + (next - current - 1) * NANOS_PER_SECOND);
         }
       }
     }
@@ -343,7 +352,9 @@ public final class CmosRtc implements PortIoDevice {
 
   // ---- alarm ----
 
-  /** For each second/minute/hour value, whether the alarm byte matches it ("don't care" 0xC0–0xFF). */
+  /**
+   * For each second/minute/hour value, whether the alarm byte matches it ("don't care" 0xC0–0xFF).
+   */
   private boolean[] alarmMatches(int alarmRegister, int count, boolean hours) {
     int alarm = cmos[alarmRegister] & 0xFF;
     boolean[] result = new boolean[count];
@@ -436,11 +447,14 @@ public final class CmosRtc implements PortIoDevice {
   private void resumeFromRegisters(long fractionNanos) {
     int year = decode(cmos[CENTURY_INDEX] & 0xFF) * 100 + decode(cmos[REG_YEAR] & 0xFF) % 100;
     int month = Math.clamp(decode(cmos[REG_MONTH] & 0xFF), 1, 12);
-    int day = Math.clamp(decode(cmos[REG_DAY_OF_MONTH] & 0xFF), 1, LocalDate.of(year, month, 1).lengthOfMonth());
+    int day =
+        Math.clamp(
+            decode(cmos[REG_DAY_OF_MONTH] & 0xFF), 1, LocalDate.of(year, month, 1).lengthOfMonth());
     int hour = decodeHours(cmos[REG_HOURS] & 0xFF);
     int minute = decode(cmos[REG_MINUTES] & 0xFF) % 60;
     int second = decode(cmos[REG_SECONDS] & 0xFF) % 60;
-    long local = LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC);
+    long local =
+        LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC);
     Instant now = wallClock.instant();
     long host = now.getEpochSecond() * NANOS_PER_SECOND + now.getNano();
     offsetNanos = (local - zoneOffsetSeconds) * NANOS_PER_SECOND + fractionNanos - host;

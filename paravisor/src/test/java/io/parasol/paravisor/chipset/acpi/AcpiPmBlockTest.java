@@ -59,7 +59,8 @@ class AcpiPmBlockTest {
 
   @Test
   void layoutAtPort0x600() {
-    assertEquals(List.of(0x600L, 0x604L, 0x608L), pm.portRegions().stream().map(IoRegion::base).toList());
+    assertEquals(
+        List.of(0x600L, 0x604L, 0x608L), pm.portRegions().stream().map(IoRegion::base).toList());
     assertEquals(List.of(4L, 2L, 4L), pm.portRegions().stream().map(IoRegion::length).toList());
   }
 

@@ -217,6 +217,7 @@ class I8042Test {
     assertEquals(I8042.QUEUE_LIMIT + 1, count);
     assertEquals(0x55, in(0x60), "an empty buffer reads its last byte");
     assertEquals(
-        IoStatus.INVALID_ACCESS_SIZE, kbc.readPort(region(0x60), 0, IoValue.forRead(AccessSize.WORD)));
+        IoStatus.INVALID_ACCESS_SIZE,
+        kbc.readPort(region(0x60), 0, IoValue.forRead(AccessSize.WORD)));
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Behaviour from the Intel 8254 datasheet. CLK pulse {@code k} happens at {@code k / 1193182} s
- * after the device is made; a count written before pulse 1 is loaded at pulse 1 ("the initial
- * count will be loaded on the next CLK pulse"), so after the load, pulse {@code 1 + j} has counted
- * {@code j}.
+ * after the device is made; a count written before pulse 1 is loaded at pulse 1 ("the initial count
+ * will be loaded on the next CLK pulse"), so after the load, pulse {@code 1 + j} has counted {@code
+ * j}.
  */
 class Pit8254Test {
   private final ManualTimeSource time = new ManualTimeSource();
@@ -148,7 +148,8 @@ class Pit8254Test {
     assertEquals(100, readCount16(0x40));
     assertTrue(irq0.level);
     toPulse(1 + 500);
-    List<Long> edges = irq0.risingEdgeTimes().subList(risingAtProgram, irq0.risingEdgeTimes().size());
+    List<Long> edges =
+        irq0.risingEdgeTimes().subList(risingAtProgram, irq0.risingEdgeTimes().size());
     assertEquals(
         List.of(nanosAt(101), nanosAt(201), nanosAt(301), nanosAt(401), nanosAt(501)), edges);
   }

@@ -28,7 +28,8 @@ class ResetControlRegisterTest {
           });
 
   private void out(int value) {
-    assertEquals(IoStatus.OK, rc.writePort(rc.portRegions().get(0), 0, new IoValue(AccessSize.BYTE, value)));
+    assertEquals(
+        IoStatus.OK, rc.writePort(rc.portRegions().get(0), 0, new IoValue(AccessSize.BYTE, value)));
   }
 
   private int in() {

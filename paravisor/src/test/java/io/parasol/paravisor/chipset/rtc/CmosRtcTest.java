@@ -151,9 +151,24 @@ class CmosRtcTest {
 
   @Test
   void periodicRateForRateSelect() {
-    double[] expected = {0, 3_906_250, 7_812_500, 122_070.3125, 244_140.625, 488_281.25,
-      976_562.5, 1_953_125, 3_906_250, 7_812_500, 15_625_000, 31_250_000, 62_500_000,
-      125_000_000, 250_000_000, 500_000_000};
+    double[] expected = {
+      0,
+      3_906_250,
+      7_812_500,
+      122_070.3125,
+      244_140.625,
+      488_281.25,
+      976_562.5,
+      1_953_125,
+      3_906_250,
+      7_812_500,
+      15_625_000,
+      31_250_000,
+      62_500_000,
+      125_000_000,
+      250_000_000,
+      500_000_000
+    };
     for (int rs = 0; rs < 16; rs++) {
       write(0x0A, 0x20 | rs);
       assertEquals(expected[rs], rtc.periodicPeriodNanos(), 1e-6, "RS " + rs);
@@ -309,8 +324,7 @@ class CmosRtcTest {
     assertEquals(0xFFFF, rtc.readNvram(0x17) | rtc.readNvram(0x18) << 8);
     assertEquals(0xFFFF, rtc.readNvram(0x30) | rtc.readNvram(0x31) << 8);
     assertEquals((2048 - 16) * 16, rtc.readNvram(0x34) | rtc.readNvram(0x35) << 8);
-    assertEquals(
-        16384, rtc.readNvram(0x5B) | rtc.readNvram(0x5C) << 8 | rtc.readNvram(0x5D) << 16);
+    assertEquals(16384, rtc.readNvram(0x5B) | rtc.readNvram(0x5C) << 8 | rtc.readNvram(0x5D) << 16);
     rtc.setMemorySize(8L << 20, 0);
     assertEquals(7 * 1024, rtc.readNvram(0x17) | rtc.readNvram(0x18) << 8);
     assertEquals(0, rtc.readNvram(0x34));

@@ -57,70 +57,70 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
   /** The special registers this state gives a vCPU whose current ones are {@code current}. */
   public X86SpecialRegisters specialRegisters(X86SpecialRegisters current) {
     return switch (mode) {
-      case REAL -> {
-        X86Segment data = X86Segment.realMode(0, 0x3);
-        yield new X86SpecialRegisters(
-            X86Segment.realMode(codeSelector, 0xB),
-            data,
-            data,
-            data,
-            data,
-            data,
-            current.tr(),
-            current.ldt(),
-            current.gdt(),
-            current.idt(),
-            current.cr0() & ~(CR0_PE | CR0_PG),
-            current.cr2(),
-            current.cr3(),
-            current.cr4() & ~CR4_PAE,
-            current.cr8(),
-            0,
-            current.apicBase());
-      }
-      case PROTECTED_32 -> {
-        X86Segment data = X86Segment.flatData(DATA_SELECTOR);
-        yield new X86SpecialRegisters(
-            X86Segment.flatCode32(CODE_SELECTOR),
-            data,
-            data,
-            data,
-            data,
-            data,
-            current.tr(),
-            current.ldt(),
-            current.gdt(),
-            current.idt(),
-            CR0_PE | CR0_ET | CR0_NE,
-            0,
-            0,
-            0,
-            current.cr8(),
-            0,
-            current.apicBase());
-      }
-      case LONG_64 -> {
-        X86Segment data = X86Segment.flatData(DATA_SELECTOR);
-        yield new X86SpecialRegisters(
-            X86Segment.code64(CODE_SELECTOR),
-            data,
-            data,
-            data,
-            data,
-            data,
-            current.tr(),
-            current.ldt(),
-            current.gdt(),
-            current.idt(),
-            CR0_PE | CR0_ET | CR0_NE | CR0_PG,
-            0,
-            cr3,
-            CR4_PAE,
-            current.cr8(),
-            EFER_LME | EFER_LMA,
-            current.apicBase());
-      }
+      case REAL ->
+          withSegments(
+              current,
+              X86Segment.realMode(codeSelector, 0xB),
+              X86Segment.realMode(0, 0x3),
+              current.cr0() & ~(CR0_PE | CR0_PG),
+              current.cr2(),
+              current.cr3(),
+              current.cr4() & ~CR4_PAE,
+              0);
+      case PROTECTED_32 ->
+          withSegments(
+              current,
+              X86Segment.flatCode32(CODE_SELECTOR),
+              X86Segment.flatData(DATA_SELECTOR),
+              CR0_PE | CR0_ET | CR0_NE,
+              0,
+              0,
+              0,
+              0);
+      case LONG_64 ->
+          withSegments(
+              current,
+              X86Segment.code64(CODE_SELECTOR),
+              X86Segment.flatData(DATA_SELECTOR),
+              CR0_PE | CR0_ET | CR0_NE | CR0_PG,
+              0,
+              cr3,
+              CR4_PAE,
+              EFER_LME | EFER_LMA);
     };
+  }
+
+  /**
+   * {@code current} with CS set to {@code code}, every data segment to {@code data}, and the given
+   * control registers; TR, LDT, the descriptor tables, CR8 and the APIC base are kept.
+   */
+  private static X86SpecialRegisters withSegments(
+      X86SpecialRegisters current,
+      X86Segment code,
+      X86Segment data,
+      long cr0,
+      long cr2,
+      long cr3,
+      long cr4,
+      long efer) {
+    return new X86SpecialRegisters(
+        code,
+        data,
+        data,
+        data,
+        data,
+        data,
+        current.tr(),
+        current.ldt(),
+        current.gdt(),
+        current.idt(),
+        cr0,
+        cr2,
+        cr3,
+        cr4,
+        current.cr8(),
+        efer,
+        current.apicBase());
   }
 
   /** Puts {@code vp} into this state (special registers first, then general registers). */

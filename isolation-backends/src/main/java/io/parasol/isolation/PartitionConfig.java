@@ -9,8 +9,11 @@ package io.parasol.isolation;
  * @param mmioHoleStart where the MMIO hole below 4 GiB begins (RAM never sits in [hole, 4 GiB))
  */
 public record PartitionConfig(long memorySizeBytes, int vpCount, long mmioHoleStart) {
-  /** The conventional hole start: 3 GiB, leaving room for PCI BARs, the IOAPIC, HPET and LAPIC. */
-  public static final long DEFAULT_MMIO_HOLE_START = 0xC000_0000L;
+  /**
+   * The conventional hole start: 2.75 GiB, as on QEMU's q35, leaving room below 4 GiB for the PCI
+   * ECAM window (0xB0000000, 256 MiB), PCI BARs, the IOAPIC, HPET and LAPIC.
+   */
+  public static final long DEFAULT_MMIO_HOLE_START = 0xB000_0000L;
 
   public static final long FOUR_GIB = 0x1_0000_0000L;
 

@@ -128,6 +128,13 @@ public final class PcChipset implements AutoCloseable {
     bus.register(pm);
     bus.register(new ResetControlRegister(power));
 
+    if (PciEcam.DEFAULT_BASE < partition.config().mmioHoleStart()) {
+      // RAM would shadow the ECAM window: the guest could never reach PCI config space by MMIO.
+      throw new IllegalArgumentException(
+          String.format(
+              "the MMIO hole starts at 0x%x, above the PCI ECAM window at 0x%x",
+              partition.config().mmioHoleStart(), PciEcam.DEFAULT_BASE));
+    }
     pci = new PciRoot();
     pci.registerDevice(0, 0, 0, new PciHostBridge());
     bus.register(new PciConfigPorts(pci));

@@ -29,8 +29,12 @@ class LinuxKernelFileTest {
 
     byte[] initrd = new byte[3 << 20];
     LinuxBootImage image =
-        LinuxBootImage.fromFiles(kernel, null, "console=ttyS0").withAcpiRsdp(0xE_0000L);
-    image = LinuxBootImage.fromBytes(image.name(), image.kernel(), initrd, image.cmdline());
+        LinuxBootImage.fromBytes(
+                kernel.getFileName().toString(),
+                Files.readAllBytes(kernel),
+                initrd,
+                "console=ttyS0")
+            .withAcpiRsdp(0xE_0000L);
     SetupHeader h = image.header();
     System.out.printf(
         "%s: protocol %s, setup_sects %d, pref_address 0x%x, init_size 0x%x, alignment 0x%x,"

@@ -9,9 +9,17 @@ package io.parasol.isolation;
  * @param registers general registers, RIP and RFLAGS to set
  * @param mode which segment and control-register setup to apply
  * @param cr3 page-table root for {@link Mode#LONG_64}, else 0
- * @param codeSelector real-mode CS for {@link Mode#REAL}; ignored otherwise
+ * @param codeSelector real-mode CS for {@link Mode#REAL}; the CS selector otherwise
+ * @param dataSelector the DS, ES, FS, GS and SS selector outside real mode
+ * @param gdt the GDTR to load, or null to keep the vCPU's current one
  */
-public record X86EntryState(X86Registers registers, Mode mode, long cr3, int codeSelector) {
+public record X86EntryState(
+    X86Registers registers,
+    Mode mode,
+    long cr3,
+    int codeSelector,
+    int dataSelector,
+    X86DescriptorTable gdt) {
   /** The processor mode entered. */
   public enum Mode {
     /** Real mode at CS:IP. */
@@ -38,12 +46,18 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
 
   /** Real mode at {@code cs:ip}: CS base = cs × 16, other segments at 0, interrupts off. */
   public static X86EntryState realMode(int cs, int ip) {
-    return new X86EntryState(X86Registers.atEntry(ip & 0xFFFF), Mode.REAL, 0, cs & 0xFFFF);
+    return new X86EntryState(X86Registers.atEntry(ip & 0xFFFF), Mode.REAL, 0, cs & 0xFFFF, 0, null);
   }
 
   /** 32-bit flat protected mode (CR0.PE, no paging) at {@code entry} with stack {@code esp}. */
   public static X86EntryState protectedMode32(long entry, long esp) {
-    return new X86EntryState(X86Registers.atEntry(entry).withRsp(esp), Mode.PROTECTED_32, 0, 0);
+    return new X86EntryState(
+        X86Registers.atEntry(entry).withRsp(esp),
+        Mode.PROTECTED_32,
+        0,
+        CODE_SELECTOR,
+        DATA_SELECTOR,
+        null);
   }
 
   /**
@@ -51,7 +65,30 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
    * tables the caller wrote at {@code pml4Gpa} (which must map the code and stack).
    */
   public static X86EntryState longMode64(long entry, long rsp, long pml4Gpa) {
-    return new X86EntryState(X86Registers.atEntry(entry).withRsp(rsp), Mode.LONG_64, pml4Gpa, 0);
+    return new X86EntryState(
+        X86Registers.atEntry(entry).withRsp(rsp),
+        Mode.LONG_64,
+        pml4Gpa,
+        CODE_SELECTOR,
+        DATA_SELECTOR,
+        null);
+  }
+
+  /**
+   * 64-bit long mode with all of {@code registers} (RIP, RSP and whatever the payload takes, such
+   * as RSI for Linux), paging rooted at {@code pml4Gpa}, CS = {@code codeSelector} (a 64-bit code
+   * descriptor), the data segments = {@code dataSelector} (flat data), and GDTR = {@code gdt}. The
+   * caller writes the GDT in guest memory with descriptors matching those selectors, so a segment
+   * reload by the guest finds the same segments the hypervisor's descriptor caches hold.
+   */
+  public static X86EntryState longMode64(
+      X86Registers registers,
+      long pml4Gpa,
+      int codeSelector,
+      int dataSelector,
+      X86DescriptorTable gdt) {
+    return new X86EntryState(
+        registers, Mode.LONG_64, pml4Gpa, codeSelector & 0xFFFF, dataSelector & 0xFFFF, gdt);
   }
 
   /** The special registers this state gives a vCPU whose current ones are {@code current}. */
@@ -70,8 +107,8 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
       case PROTECTED_32 ->
           withSegments(
               current,
-              X86Segment.flatCode32(CODE_SELECTOR),
-              X86Segment.flatData(DATA_SELECTOR),
+              X86Segment.flatCode32(codeSelector),
+              X86Segment.flatData(dataSelector),
               CR0_PE | CR0_ET | CR0_NE,
               0,
               0,
@@ -80,8 +117,8 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
       case LONG_64 ->
           withSegments(
               current,
-              X86Segment.code64(CODE_SELECTOR),
-              X86Segment.flatData(DATA_SELECTOR),
+              X86Segment.code64(codeSelector),
+              X86Segment.flatData(dataSelector),
               CR0_PE | CR0_ET | CR0_NE | CR0_PG,
               0,
               cr3,
@@ -92,9 +129,10 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
 
   /**
    * {@code current} with CS set to {@code code}, every data segment to {@code data}, and the given
-   * control registers; TR, LDT, the descriptor tables, CR8 and the APIC base are kept.
+   * control registers; TR, LDT, the IDT, CR8 and the APIC base are kept, and the GDT unless this
+   * state names one.
    */
-  private static X86SpecialRegisters withSegments(
+  private X86SpecialRegisters withSegments(
       X86SpecialRegisters current,
       X86Segment code,
       X86Segment data,
@@ -112,7 +150,7 @@ public record X86EntryState(X86Registers registers, Mode mode, long cr3, int cod
         data,
         current.tr(),
         current.ldt(),
-        current.gdt(),
+        gdt != null ? gdt : current.gdt(),
         current.idt(),
         cr0,
         cr2,

@@ -1,6 +1,7 @@
 /**
- * Boot loaders: put a payload into guest memory and say in what state the boot vCPU starts. Today a
- * flat binary entered in 32-bit protected mode (Parasol's test guests); the Linux boot protocol and
- * IGVM follow. Not here: measuring what is loaded (that joins the vTPM later).
+ * Boot loaders: put a payload into guest memory and say in what state the boot vCPU starts. A flat
+ * binary entered in 32-bit protected mode (Parasol's test guests) and a Linux bzImage through the
+ * 64-bit boot protocol; IGVM follows. Not here: measuring what is loaded (that joins the vTPM
+ * later).
  */
 package io.parasol.paravisor.boot;

@@ -313,7 +313,8 @@ class LinuxBootImageTest {
   @Test
   void e820ReservesEcamAndCutsLowRamThatItShadows() {
     List<E820Entry> map =
-        E820Entry.forPartition(new PartitionConfig(8L << 30, 1), PciEcam.DEFAULT_BASE, 256 * MIB);
+        E820Entry.forPartition(
+            new PartitionConfig(8L << 30, 1, 0xC000_0000L), PciEcam.DEFAULT_BASE, 256 * MIB);
     assertEquals(
         List.of(
             new E820Entry(0, 0x9_FC00, E820Entry.RAM),
@@ -322,5 +323,14 @@ class LinuxBootImageTest {
             new E820Entry(0xB000_0000L, 0x1000_0000L, E820Entry.RESERVED),
             new E820Entry(1L << 32, (8L << 30) - 0xC000_0000L, E820Entry.RAM)),
         map);
+  }
+
+  @Test
+  void e820WithTheDefaultHoleLosesNoRamToEcam() {
+    List<E820Entry> map =
+        E820Entry.forPartition(new PartitionConfig(8L << 30, 1), PciEcam.DEFAULT_BASE, 256 * MIB);
+    long ram = map.stream().filter(e -> e.type() == E820Entry.RAM).mapToLong(E820Entry::size).sum();
+    assertEquals((8L << 30) - 0x6_0400, ram, "all RAM but the BIOS area below 1 MiB is usable");
+    assertEquals(new E820Entry(1L << 32, (8L << 30) - 0xB000_0000L, E820Entry.RAM), map.getLast());
   }
 }

@@ -1,6 +1,8 @@
 package io.parasol.tools.cli;
 
+import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.boot.FlatBinaryImage;
+import io.parasol.paravisor.boot.LinuxBootImage;
 import io.parasol.paravisor.chipset.uart.ReattachableSerialBackend;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.vm.VirtualMachine;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Boot a guest on KVM with Parasol's PC chipset and run it until it powers off.",
+      "Boot a guest on KVM with Parasol's PC chipset and run it until it powers off:",
+      "a Linux kernel (--kernel, --initrd, --cmdline) or a flat test guest (--flat).",
       "The guest's COM1 is on standard output unless --serial says otherwise; Ctrl-C stops the VM.",
     },
     footer = {
@@ -30,13 +33,45 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(
-      names = "--flat",
-      paramLabel = "FILE",
-      required = true,
-      description =
-          "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
-  Path flatImage;
+  @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+  Payload payload;
+
+  /** What to boot: a Linux kernel, or a flat test-guest binary. */
+  static final class Payload {
+    @picocli.CommandLine.ArgGroup(exclusive = false)
+    Linux linux;
+
+    @Option(
+        names = "--flat",
+        paramLabel = "FILE",
+        description =
+            "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
+    Path flatImage;
+  }
+
+  /** The Linux boot protocol's inputs. */
+  static final class Linux {
+    @Option(
+        names = "--kernel",
+        paramLabel = "FILE",
+        required = true,
+        description =
+            "A Linux bzImage (x86 boot protocol 2.12 or later), booted at its 64-bit entry.")
+    Path kernel;
+
+    @Option(
+        names = "--initrd",
+        paramLabel = "FILE",
+        description = "An initial RAM disk for the kernel.")
+    Path initrd;
+
+    @Option(
+        names = "--cmdline",
+        paramLabel = "STR",
+        defaultValue = "console=ttyS0",
+        description = "The kernel command line (default: ${DEFAULT-VALUE}).")
+    String cmdline;
+  }
 
   @Option(
       names = "--flat-parameter",
@@ -77,7 +112,11 @@ final class RunCommand implements Callable<Integer> {
     if (cpus < 1 || cpus > 255) {
       throw new IllegalArgumentException("--cpus must be between 1 and 255, not " + cpus);
     }
-    FlatBinaryImage image = FlatBinaryImage.fromFile(flatImage).withParameter(flatParameter);
+    BootImage image =
+        payload.flatImage != null
+            ? FlatBinaryImage.fromFile(payload.flatImage).withParameter(flatParameter)
+            : LinuxBootImage.fromFiles(
+                payload.linux.kernel, payload.linux.initrd, payload.linux.cmdline);
     AtomicReference<VirtualMachine> current = new AtomicReference<>();
     installInterruptHandler(current);
     try (SerialBackend hostSide = serial.open()) {

@@ -24,8 +24,8 @@ import java.util.Set;
  * </pre>
  *
  * <p>Put the blob at {@link #BIOS_AREA_BASE} (0xE0000) and a guest that scans the BIOS area
- * 0xE0000–0xFFFFF on 16-byte boundaries finds the RSDP; or hand {@link Blob#rsdpAddress()} to
- * Linux in {@code boot_params.acpi_rsdp_addr}. The whole blob must be reserved (E820 type 3, ACPI
+ * 0xE0000–0xFFFFF on 16-byte boundaries finds the RSDP; or hand {@link Blob#rsdpAddress()} to Linux
+ * in {@code boot_params.acpi_rsdp_addr}. The whole blob must be reserved (E820 type 3, ACPI
  * reclaimable, or 2) in the guest's memory map, as must the ECAM window.
  *
  * <p>The 32-bit PCI memory window is the MMIO hole {@code [mmioHoleStart, 4 GiB)} cut off at the

@@ -128,9 +128,7 @@ public final class Dsdt {
           device(
               "KBD",
               name("_HID", eisaId("PNP0303")),
-              name(
-                  "_CRS",
-                  new ResourceTemplate().io(0x60, 1).io(0x64, 1).irqNoFlags(1).toAml())));
+              name("_CRS", new ResourceTemplate().io(0x60, 1).io(0x64, 1).irqNoFlags(1).toAml())));
       terms.add(
           device(
               "MOU",

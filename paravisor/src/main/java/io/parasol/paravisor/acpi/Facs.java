@@ -1,9 +1,9 @@
 package io.parasol.paravisor.acpi;
 
 /**
- * Firmware ACPI Control Structure (ACPI 6.5 §5.2.10): required by a FADT that is not HW-reduced.
- * 64 bytes on a 64-byte boundary, no checksum; hardware signature 0, no waking vector (Parasol
- * offers no S1–S4), global lock free.
+ * Firmware ACPI Control Structure (ACPI 6.5 §5.2.10): required by a FADT that is not HW-reduced. 64
+ * bytes on a 64-byte boundary, no checksum; hardware signature 0, no waking vector (Parasol offers
+ * no S1–S4), global lock free.
  */
 public final class Facs {
   private Facs() {}

@@ -1,11 +1,10 @@
 package io.parasol.paravisor.acpi;
 
 /**
- * Multiple APIC Description Table (ACPI 6.5 §5.2.12) for the PC chipset: local APICs at
- * 0xFEE00000, PCAT_COMPAT (the 8259 pair is present), one enabled Processor Local APIC per vCPU
- * (ACPI processor UID = APIC ID = index), the IOAPIC, the two Interrupt Source Overrides QEMU and
- * real PCs use (ISA IRQ0 → GSI 2; the SCI on IRQ 9 → GSI 9 level, active high) and LINT1 as NMI
- * on every processor.
+ * Multiple APIC Description Table (ACPI 6.5 §5.2.12) for the PC chipset: local APICs at 0xFEE00000,
+ * PCAT_COMPAT (the 8259 pair is present), one enabled Processor Local APIC per vCPU (ACPI processor
+ * UID = APIC ID = index), the IOAPIC, the two Interrupt Source Overrides QEMU and real PCs use (ISA
+ * IRQ0 → GSI 2; the SCI on IRQ 9 → GSI 9 level, active high) and LINT1 as NMI on every processor.
  */
 public final class Madt {
   private Madt() {}
@@ -33,7 +32,10 @@ public final class Madt {
   static final int INTI_ACTIVE_HIGH_LEVEL = 0b01 | (0b11 << 2);
 
   public static int length(int vcpus) {
-    return 44 + LOCAL_APIC_LENGTH * vcpus + IO_APIC_LENGTH + 2 * OVERRIDE_LENGTH
+    return 44
+        + LOCAL_APIC_LENGTH * vcpus
+        + IO_APIC_LENGTH
+        + 2 * OVERRIDE_LENGTH
         + LOCAL_APIC_NMI_LENGTH;
   }
 

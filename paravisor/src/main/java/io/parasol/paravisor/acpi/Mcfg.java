@@ -2,8 +2,8 @@ package io.parasol.paravisor.acpi;
 
 /**
  * PCI Express memory-mapped configuration table (PCI Firmware Specification 3.3 §4.1.2): one ECAM
- * allocation for segment 0. 36-byte header, 8 reserved bytes, then per allocation base address
- * (8), segment (2), start bus (1), end bus (1), reserved (4).
+ * allocation for segment 0. 36-byte header, 8 reserved bytes, then per allocation base address (8),
+ * segment (2), start bus (1), end bus (1), reserved (4).
  */
 public final class Mcfg {
   private Mcfg() {}

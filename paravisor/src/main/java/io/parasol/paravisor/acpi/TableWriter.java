@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes one little-endian ACPI structure with absolute offsets, so fields are placed by the
- * offsets the spec's tables give. System description tables start with the 36-byte header
- * (§5.2.6) and get their length and checksum filled in by {@link #finish()}.
+ * offsets the spec's tables give. System description tables start with the 36-byte header (§5.2.6)
+ * and get their length and checksum filled in by {@link #finish()}.
  */
 final class TableWriter {
   static final String OEM_ID = "PARSOL";

@@ -39,7 +39,8 @@ class IaslDisassemblyTest {
       }
     }
     if (!found) {
-      System.out.println("IaslDisassemblyTest skipped: iasl not on PATH (apt-get install acpica-tools)");
+      System.out.println(
+          "IaslDisassemblyTest skipped: iasl not on PATH (apt-get install acpica-tools)");
     }
     Assumptions.assumeTrue(found, "iasl not on PATH (Debian package acpica-tools)");
   }
@@ -90,9 +91,12 @@ class IaslDisassemblyTest {
     String dsl = disassemble("FACP", "facp");
     assertTrue(dsl.matches("(?s).*SCI Interrupt : 0009.*"), dsl);
     assertTrue(dsl.matches("(?s).*PM1A Event Block Address : 00000600.*"), dsl);
-    assertTrue(dsl.matches("(?s).*Reset Register : \\[Generic Address Structure\\].*"
-        + "Space ID : 01 \\[SystemIO\\].*Address : 0000000000000CF9.*"
-        + "Value to cause reset : 06.*"), dsl);
+    assertTrue(
+        dsl.matches(
+            "(?s).*Reset Register : \\[Generic Address Structure\\].*"
+                + "Space ID : 01 \\[SystemIO\\].*Address : 0000000000000CF9.*"
+                + "Value to cause reset : 06.*"),
+        dsl);
     assertTrue(dsl.matches("(?s).*Reset Register Supported \\(V2\\) : 1.*"), dsl);
     assertTrue(dsl.matches("(?s).*8042 Present on ports 60/64 \\(V2\\) : 1.*"), dsl);
     assertTrue(dsl.matches("(?s).*Hardware Reduced \\(V5\\) : 0.*"), dsl);

@@ -116,8 +116,8 @@ public final class Aml {
   }
 
   /**
-   * An integer constant in its shortest form (§20.2.3): ZeroOp, OneOp, OnesOp (all 64 bits set),
-   * or a Byte/Word/DWord/QWord prefix. Values are unsigned 64-bit.
+   * An integer constant in its shortest form (§20.2.3): ZeroOp, OneOp, OnesOp (all 64 bits set), or
+   * a Byte/Word/DWord/QWord prefix. Values are unsigned 64-bit.
    */
   public static byte[] integer(long value) {
     if (value == 0) {

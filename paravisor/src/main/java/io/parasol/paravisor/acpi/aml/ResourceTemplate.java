@@ -2,8 +2,8 @@ package io.parasol.paravisor.acpi.aml;
 
 /**
  * A {@code ResourceTemplate()} (ACPI 6.5 §6.4): resource descriptors appended in order, closed by
- * an End Tag whose checksum byte is 0 ("treated as if the checksum operation succeeded",
- * §6.4.2.9), wrapped in an AML Buffer by {@link #toAml()}.
+ * an End Tag whose checksum byte is 0 ("treated as if the checksum operation succeeded", §6.4.2.9),
+ * wrapped in an AML Buffer by {@link #toAml()}.
  *
  * <p>Address-space descriptors are always ResourceProducer with fixed minimum and maximum and
  * positive decode, as a host bridge's windows are; consumer descriptors are the small IO/IRQ forms
@@ -88,8 +88,8 @@ public final class ResourceTemplate {
   }
 
   /**
-   * {@code Interrupt(ResourceConsumer, Level|Edge, ActiveHigh|ActiveLow, Exclusive|Shared)
-   * {gsis}} (§6.4.3.6): flags bit 0 consumer, bit 1 edge, bit 2 active low, bit 3 shared.
+   * {@code Interrupt(ResourceConsumer, Level|Edge, ActiveHigh|ActiveLow, Exclusive|Shared) {gsis}}
+   * (§6.4.3.6): flags bit 0 consumer, bit 1 edge, bit 2 active low, bit 3 shared.
    */
   public ResourceTemplate interrupt(boolean edge, boolean activeLow, boolean shared, long... gsis) {
     if (gsis.length == 0 || gsis.length > 255) {
@@ -121,7 +121,9 @@ public final class ResourceTemplate {
     return word(TYPE_IO, IO_ENTIRE_RANGE, min, max);
   }
 
-  /** {@code DWordMemory(ResourceProducer, PosDecode, MinFixed, MaxFixed, cache, ReadWrite, ...)}. */
+  /**
+   * {@code DWordMemory(ResourceProducer, PosDecode, MinFixed, MaxFixed, cache, ReadWrite, ...)}.
+   */
   public ResourceTemplate dwordMemory(Cacheability cache, long min, long max) {
     checkRange("DWord address", min, 0xFFFF_FFFFL);
     checkRange("DWord address", max, 0xFFFF_FFFFL);
@@ -131,7 +133,9 @@ public final class ResourceTemplate {
     return this;
   }
 
-  /** {@code QWordMemory(ResourceProducer, PosDecode, MinFixed, MaxFixed, cache, ReadWrite, ...)}. */
+  /**
+   * {@code QWordMemory(ResourceProducer, PosDecode, MinFixed, MaxFixed, cache, ReadWrite, ...)}.
+   */
   public ResourceTemplate qwordMemory(Cacheability cache, long min, long max) {
     if (Long.compareUnsigned(min, max) > 0) {
       throw new IllegalArgumentException("minimum above maximum");

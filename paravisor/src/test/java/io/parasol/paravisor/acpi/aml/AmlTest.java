@@ -77,8 +77,7 @@ class AmlTest {
     assertArrayEquals(
         hex("08 5C 5F 53 35 5F 12 06 04 00 00 00 00"),
         Aml.name(
-            "\\_S5",
-            Aml.pkgOf(Aml.integer(0), Aml.integer(0), Aml.integer(0), Aml.integer(0))));
+            "\\_S5", Aml.pkgOf(Aml.integer(0), Aml.integer(0), Aml.integer(0), Aml.integer(0))));
   }
 
   @Test

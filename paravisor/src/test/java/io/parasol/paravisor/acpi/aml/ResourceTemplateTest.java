@@ -22,8 +22,7 @@ class ResourceTemplateTest {
   @Test
   void smallDescriptors() {
     // §6.4.2.5 I/O Port: 0x47, information (bit 0 = 16-bit decode), min, max, align, length
-    assertArrayEquals(
-        hex("47 01 F8 03 F8 03 01 08"), only(new ResourceTemplate().io(0x3F8, 8)));
+    assertArrayEquals(hex("47 01 F8 03 F8 03 01 08"), only(new ResourceTemplate().io(0x3F8, 8)));
     assertArrayEquals(
         hex("47 00 70 00 70 00 10 02"),
         only(new ResourceTemplate().io(false, 0x70, 0x70, 0x10, 2)));
@@ -74,8 +73,7 @@ class ResourceTemplateTest {
   void dwordAndQwordMemory() {
     // §6.4.3.5.2: 0x87, length 23, type 0, 0x0C, flags (RW | MEM<<1), 5 DWords
     assertArrayEquals(
-        hex(
-            "87 17 00 00 0C 01 00 00 00 00 00 00 00 C0 FF FF BF FE 00 00 00 00 00 00 C0 3E"),
+        hex("87 17 00 00 0C 01 00 00 00 00 00 00 00 C0 FF FF BF FE 00 00 00 00 00 00 C0 3E"),
         only(
             new ResourceTemplate()
                 .dwordMemory(Cacheability.NON_CACHEABLE, 0xC000_0000L, 0xFEBF_FFFFL)));

@@ -59,5 +59,5 @@ ensure_packages() {
 # What building and testing Parasol needs from Debian: Maven, and the GNU toolchain that
 # assembles the test guests.
 ensure_tools() {
-  ensure_packages mvn:maven gcc:gcc as:binutils ld:binutils objcopy:binutils make:make
+  ensure_packages mvn:maven gcc:gcc as:binutils ld:binutils objcopy:binutils make:make iasl:acpica-tools
 }

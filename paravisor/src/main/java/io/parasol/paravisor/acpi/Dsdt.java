@@ -1,0 +1,140 @@
+package io.parasol.paravisor.acpi;
+
+import static io.parasol.paravisor.acpi.aml.Aml.device;
+import static io.parasol.paravisor.acpi.aml.Aml.eisaId;
+import static io.parasol.paravisor.acpi.aml.Aml.integer;
+import static io.parasol.paravisor.acpi.aml.Aml.name;
+
+import io.parasol.paravisor.acpi.aml.Aml;
+import io.parasol.paravisor.acpi.aml.ResourceTemplate;
+import io.parasol.paravisor.acpi.aml.ResourceTemplate.Cacheability;
+import io.parasol.paravisor.chipset.acpi.AcpiPmBlock;
+import io.parasol.paravisor.chipset.uart.PcComPort;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Differentiated System Description Table (ACPI 6.5 §5.2.11.1), revision 2 (64-bit integers):
+ *
+ * <pre>
+ * \_SB.PCI0          PNP0A08/PNP0A03 host bridge, _SEG 0, _BBN 0, _CRS: buses, I/O, memory
+ * \_SB.PCI0.PDRC     PNP0C02 motherboard resource reserving the ECAM window (Linux only trusts
+ *                    an MCFG area reserved here or in the E820 map)
+ * \_SB.PCI0.ISA      the LPC/ISA bridge at 00:1F.0 as on QEMU's Q35, holding
+ *   COM1..COM4       PNP0501, _UID 1-4
+ *   RTC              PNP0B00, IO 0x70/2, IRQ 8
+ *   KBD, MOU         PNP0303 (IO 0x60, 0x64, IRQ 1) and PNP0F13 (IRQ 12)
+ * \_S5               Package {S5_SLP_TYP, S5_SLP_TYP, 0, 0}
+ * </pre>
+ */
+public final class Dsdt {
+  private Dsdt() {}
+
+  public static final int REVISION = 2;
+
+  /** What the DSDT describes. */
+  public record Layout(
+      long ecamBase,
+      long ecamSize,
+      List<AddressRange> pciMemory32,
+      long pciMemory64Base,
+      long pciMemory64Size,
+      Set<PcComPort> comPorts,
+      boolean i8042,
+      boolean rtc) {}
+
+  public static byte[] build(Layout l) {
+    byte[] body =
+        Aml.concat(
+            Aml.scope(
+                "\\_SB",
+                device(
+                    "PCI0",
+                    name("_HID", eisaId("PNP0A08")),
+                    name("_CID", eisaId("PNP0A03")),
+                    name("_UID", integer(0)),
+                    name("_SEG", integer(0)),
+                    name("_BBN", integer(0)),
+                    name("_CRS", hostBridgeResources(l)),
+                    device(
+                        "PDRC",
+                        name("_HID", eisaId("PNP0C02")),
+                        name("_UID", integer(1)),
+                        name(
+                            "_CRS",
+                            new ResourceTemplate()
+                                .memory32Fixed(true, l.ecamBase(), l.ecamSize())
+                                .toAml())),
+                    isaBridge(l))),
+            name(
+                "\\_S5",
+                Aml.pkgOf(
+                    integer(AcpiPmBlock.S5_SLP_TYP),
+                    integer(AcpiPmBlock.S5_SLP_TYP),
+                    integer(0),
+                    integer(0))));
+    return TableWriter.sdt("DSDT", TableWriter.HEADER_LENGTH + body.length, REVISION)
+        .bytes(TableWriter.HEADER_LENGTH, body)
+        .finish();
+  }
+
+  private static byte[] hostBridgeResources(Layout l) {
+    ResourceTemplate crs =
+        new ResourceTemplate()
+            .wordBusNumber(0, 0xFF)
+            .io(0xCF8, 8) // the config mechanism #1 ports, consumed by the bridge itself
+            .wordIo(0x0000, 0x0CF7)
+            .wordIo(0x0D00, 0xFFFF);
+    for (AddressRange w : l.pciMemory32()) {
+      crs.dwordMemory(Cacheability.NON_CACHEABLE, w.base(), w.end() - 1);
+    }
+    if (l.pciMemory64Size() > 0) {
+      crs.qwordMemory(
+          Cacheability.NON_CACHEABLE,
+          l.pciMemory64Base(),
+          l.pciMemory64Base() + l.pciMemory64Size() - 1);
+    }
+    return crs.toAml();
+  }
+
+  private static byte[] isaBridge(Layout l) {
+    List<byte[]> terms = new ArrayList<>();
+    terms.add(name("_ADR", integer(0x001F_0000)));
+    for (PcComPort port : PcComPort.values()) {
+      if (l.comPorts().contains(port)) {
+        terms.add(
+            device(
+                port.name(),
+                name("_HID", eisaId("PNP0501")),
+                name("_UID", integer(port.ordinal() + 1)),
+                name(
+                    "_CRS",
+                    new ResourceTemplate()
+                        .io(port.basePort(), 8)
+                        .irqNoFlags(port.isaIrq())
+                        .toAml())));
+      }
+    }
+    if (l.rtc()) {
+      terms.add(
+          device(
+              "RTC",
+              name("_HID", eisaId("PNP0B00")),
+              name("_CRS", new ResourceTemplate().io(0x70, 2).irqNoFlags(8).toAml())));
+    }
+    if (l.i8042()) {
+      terms.add(
+          device(
+              "KBD",
+              name("_HID", eisaId("PNP0303")),
+              name("_CRS", new ResourceTemplate().io(0x60, 1).io(0x64, 1).irqNoFlags(1).toAml())));
+      terms.add(
+          device(
+              "MOU",
+              name("_HID", eisaId("PNP0F13")),
+              name("_CRS", new ResourceTemplate().irqNoFlags(12).toAml())));
+    }
+    return device("ISA", terms.toArray(byte[][]::new));
+  }
+}

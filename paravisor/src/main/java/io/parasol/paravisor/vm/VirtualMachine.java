@@ -7,11 +7,14 @@ import io.parasol.isolation.kvm.Kvm;
 import io.parasol.machine.io.ChipsetBus;
 import io.parasol.machine.io.MmioDevice;
 import io.parasol.machine.io.PortIoDevice;
+import io.parasol.machine.memory.GuestMemoryException;
 import io.parasol.machine.time.SystemTimeSource;
 import io.parasol.machine.time.TimeSource;
+import io.parasol.paravisor.acpi.AcpiTables;
 import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
+import io.parasol.paravisor.pci.PciEcam;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -252,6 +255,7 @@ public final class VirtualMachine implements AutoCloseable {
         for (MmioDevice d : extraMmioDevices) {
           bus.register(d);
         }
+        writeAcpiTables(partition);
         bootImage.load(partition);
         LOG.info(
             "VM ready: {} MiB, {} vCPU(s), {}",
@@ -269,6 +273,25 @@ public final class VirtualMachine implements AutoCloseable {
         partition.close();
         throw e;
       }
+    }
+
+    /**
+     * Describes the PC chipset in ACPI tables at the start of the BIOS area, where an OS that boots
+     * without firmware (Linux through its boot protocol) scans for the RSDP.
+     */
+    private static void writeAcpiTables(Partition partition) throws BootException {
+      AcpiTables.Blob acpi =
+          AcpiTables.builder()
+              .partition(partition.config())
+              .ecam(PciEcam.DEFAULT_BASE, 256)
+              .build(AcpiTables.BIOS_AREA_BASE);
+      try {
+        partition.memory().write(acpi.baseAddress(), acpi.bytes());
+      } catch (GuestMemoryException e) {
+        throw new BootException("guest RAM has no room for the ACPI tables: " + e.getMessage(), e);
+      }
+      LOG.debug(
+          "ACPI tables at 0x{}: {}", Long.toHexString(acpi.baseAddress()), acpi.tables().keySet());
     }
 
     private static Partition kvmPartition(PartitionConfig config) throws HypervisorException {

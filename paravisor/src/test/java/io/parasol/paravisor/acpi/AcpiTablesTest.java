@@ -118,7 +118,7 @@ class AcpiTablesTest {
     b = AcpiTables.builder().ecam(0xE000_0000L, 256);
     assertEquals(
         List.of(
-            new AddressRange(0xC000_0000L, 0x2000_0000L),
+            new AddressRange(0xB000_0000L, 0x3000_0000L),
             new AddressRange(0xF000_0000L, 0x0EC0_0000L)),
         b.pciMemory32());
   }

@@ -57,9 +57,13 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
 
   private volatile boolean stopRequested;
   private volatile ExtIntSource extIntSource;
+  // Set by extIntChanged (any thread), cleared by the vCPU thread before it looks at the PIC: the
+  // PIC is consulted only when its INTR may have changed or an injection is still owed.
+  private volatile boolean extIntCheck = true;
   private final AtomicBoolean kickPending = new AtomicBoolean();
   private final Object kickLock = new Object();
   private int runningTid; // guarded by kickLock; 0 when no thread is inside run()
+  private Thread runningThread; // guarded by kickLock; the thread inside run(), or null
   private Thread preparedThread; // the thread whose signal mask KVM has; vCPU thread only
   private boolean released;
 
@@ -123,6 +127,7 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
         throw new IllegalStateException("vCPU " + index + " is already running");
       }
       runningTid = calls.gettid();
+      runningThread = current;
     }
     kickPending.set(false);
     calls.drainKickSignal();
@@ -131,6 +136,7 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
     } finally {
       synchronized (kickLock) {
         runningTid = 0;
+        runningThread = null;
       }
     }
   }
@@ -150,8 +156,12 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
   private VpExit loop(CpuIo io) throws HypervisorException {
     while (true) {
       ExtIntSource source = extIntSource;
-      if (source != null) {
-        offerExtInt(source);
+      if (source != null && extIntCheck) {
+        // Clear before looking: a raise after this point sets the flag again and kicks.
+        extIntCheck = false;
+        if (offerExtInt(source)) {
+          extIntCheck = true;
+        }
       }
       int r = calls.run(fd);
       if (r < 0) {
@@ -218,11 +228,14 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
    * ExtINT from the PIC through LINT0 (split irqchip): inject when KVM says the vCPU can take an
    * external interrupt, else ask for an interrupt-window exit (api.rst 4.16 KVM_INTERRUPT and 5
    * request_interrupt_window / ready_for_interrupt_injection).
+   *
+   * @return whether an interrupt is still pending, so the PIC must be looked at again before the
+   *     next entry
    */
-  private void offerExtInt(ExtIntSource source) throws HypervisorException {
+  private boolean offerExtInt(ExtIntSource source) throws HypervisorException {
     if (!source.interruptPending()) {
       run.set(JAVA_BYTE, KvmAbi.RUN_REQUEST_INTERRUPT_WINDOW, (byte) 0);
-      return;
+      return false;
     }
     if (run.get(JAVA_BYTE, KvmAbi.RUN_READY_FOR_INTERRUPT_INJECTION) != 0
         && run.get(JAVA_BYTE, KvmAbi.RUN_IF_FLAG) != 0) {
@@ -231,13 +244,12 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
       if (r < 0) {
         throw new ErrnoException("KVM_INTERRUPT", -r);
       }
-      run.set(
-          JAVA_BYTE,
-          KvmAbi.RUN_REQUEST_INTERRUPT_WINDOW,
-          (byte) (source.interruptPending() ? 1 : 0));
-    } else {
-      run.set(JAVA_BYTE, KvmAbi.RUN_REQUEST_INTERRUPT_WINDOW, (byte) 1);
+      boolean more = source.interruptPending();
+      run.set(JAVA_BYTE, KvmAbi.RUN_REQUEST_INTERRUPT_WINDOW, (byte) (more ? 1 : 0));
+      return more;
     }
+    run.set(JAVA_BYTE, KvmAbi.RUN_REQUEST_INTERRUPT_WINDOW, (byte) 1);
+    return true;
   }
 
   private void portIo(CpuIo io) {
@@ -360,18 +372,27 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
   @Override
   public void setExtIntSource(ExtIntSource source) {
     this.extIntSource = source;
+    this.extIntCheck = true;
   }
 
   @Override
   public void extIntChanged() {
+    extIntCheck = true;
     kick();
   }
 
-  /** Interrupts KVM_RUN on the vCPU thread, if one is inside {@link #run}. */
+  /**
+   * Interrupts KVM_RUN on the vCPU thread, if one is inside {@link #run}. The vCPU thread itself (a
+   * device it called raised or lowered INTR) needs no signal: it checks the flags before it enters
+   * the guest again, and a signal would only make that entry fail with EINTR.
+   */
   private void kick() {
     synchronized (kickLock) {
-      if (runningTid == 0 || !kickPending.compareAndSet(false, true)) {
-        return; // not running (the next run re-checks everything), or a kick is on its way
+      if (runningTid == 0 || runningThread == Thread.currentThread()) {
+        return; // not running (the next run re-checks everything), or it is the caller
+      }
+      if (!kickPending.compareAndSet(false, true)) {
+        return; // a kick is on its way
       }
       try {
         LibC.tgkill(PID, runningTid, KICK_SIGNAL);

@@ -35,46 +35,34 @@ final class VcpuThread implements Runnable {
         lifecycle.end(new VmResult(VmOutcome.INTERNAL_ERROR, source, "Parasol failed: " + e));
         throw e;
       }
-      VmResult end =
-          switch (exit) {
-            case VpExit.Stopped s -> lifecycle.result().isPresent() ? null : retry();
-            case VpExit.Halted h ->
-                new VmResult(
-                    VmOutcome.INTERNAL_ERROR,
-                    source,
-                    "halted with no interrupt controller to wake it");
-            case VpExit.TripleFault t ->
-                new VmResult(VmOutcome.TRIPLE_FAULT, source, t.registers());
-            case VpExit.SystemEvent e ->
-                switch (e.kind()) {
-                  case SHUTDOWN ->
-                      new VmResult(VmOutcome.POWERED_OFF, source + " system event", "");
-                  case RESET -> new VmResult(VmOutcome.RESET, source + " system event", "");
-                  case CRASH, OTHER ->
-                      new VmResult(
-                          VmOutcome.INTERNAL_ERROR,
-                          source,
-                          "system event " + e.kind() + " code 0x" + Long.toHexString(e.code()));
-                };
-            case VpExit.InternalError e ->
-                new VmResult(
-                    VmOutcome.INTERNAL_ERROR, source, e.description() + "\n" + e.registers());
-          };
-      if (end == RETRY) {
+      if (exit instanceof VpExit.Stopped && lifecycle.result().isEmpty()) {
+        vp.clearStopRequest(); // a stale request with no outcome: run on
         continue;
       }
-      if (end != null) {
-        lifecycle.end(end);
-      }
+      lifecycle.end(outcomeOf(exit, source)); // after a recorded end, a no-op
       return;
     }
   }
 
-  private static final VmResult RETRY = new VmResult(VmOutcome.STOPPED, "retry", "");
-
-  /** A stop with no outcome recorded was a stale request: clear it and go on. */
-  private VmResult retry() {
-    vp.clearStopRequest();
-    return RETRY;
+  private static VmResult outcomeOf(VpExit exit, String source) {
+    return switch (exit) {
+      case VpExit.Stopped s -> new VmResult(VmOutcome.STOPPED, source, "");
+      case VpExit.Halted h ->
+          new VmResult(
+              VmOutcome.INTERNAL_ERROR, source, "halted with no interrupt controller to wake it");
+      case VpExit.TripleFault t -> new VmResult(VmOutcome.TRIPLE_FAULT, source, t.registers());
+      case VpExit.SystemEvent e ->
+          switch (e.kind()) {
+            case SHUTDOWN -> new VmResult(VmOutcome.POWERED_OFF, source + " system event", "");
+            case RESET -> new VmResult(VmOutcome.RESET, source + " system event", "");
+            case CRASH, OTHER ->
+                new VmResult(
+                    VmOutcome.INTERNAL_ERROR,
+                    source,
+                    "system event " + e.kind() + " code 0x" + Long.toHexString(e.code()));
+          };
+      case VpExit.InternalError e ->
+          new VmResult(VmOutcome.INTERNAL_ERROR, source, e.description() + "\n" + e.registers());
+    };
   }
 }

@@ -64,7 +64,11 @@ public final class KvmPartition implements Partition {
   // GSI routing table (api.rst 4.52 KVM_SET_GSI_ROUTING replaces it whole): IOAPIC pins 0..23
   // and irqfd GSIs from 24 up, each an MSI {address, data}.
   private final Object routingLock = new Object();
-  private final Map<Integer, long[]> routes = new TreeMap<>();
+
+  /** One GSI's MSI, as KVM_SET_GSI_ROUTING takes it. */
+  private record MsiRoute(long address, int data) {}
+
+  private final Map<Integer, MsiRoute> routes = new TreeMap<>();
   private final BitSet usedGsis = new BitSet();
   private final Set<KvmEventNotifier> notifiers = ConcurrentHashMap.newKeySet();
 
@@ -236,7 +240,7 @@ public final class KvmPartition implements Partition {
       if (masked) {
         routes.remove(pin);
       } else {
-        routes.put(pin, new long[] {msiAddress, msiData});
+        routes.put(pin, new MsiRoute(msiAddress, msiData));
       }
       commitRoutes();
     }
@@ -248,13 +252,13 @@ public final class KvmPartition implements Partition {
       MemorySegment table = a.allocate(bytes, 8);
       table.set(JAVA_INT, 0, routes.size());
       long at = KvmAbi.IRQ_ROUTING_HEADER_SIZE;
-      for (Map.Entry<Integer, long[]> route : routes.entrySet()) {
-        long address = route.getValue()[0];
+      for (Map.Entry<Integer, MsiRoute> route : routes.entrySet()) {
+        long address = route.getValue().address();
         table.set(JAVA_INT, at + KvmAbi.IRE_GSI, route.getKey());
         table.set(JAVA_INT, at + KvmAbi.IRE_TYPE, KvmAbi.KVM_IRQ_ROUTING_MSI);
         table.set(JAVA_INT, at + KvmAbi.IRE_MSI_ADDRESS_LO, (int) address);
         table.set(JAVA_INT, at + KvmAbi.IRE_MSI_ADDRESS_HI, (int) (address >>> 32));
-        table.set(JAVA_INT, at + KvmAbi.IRE_MSI_DATA, (int) route.getValue()[1]);
+        table.set(JAVA_INT, at + KvmAbi.IRE_MSI_DATA, route.getValue().data());
         at += KvmAbi.IRQ_ROUTING_ENTRY_SIZE;
       }
       LibC.ioctl(vmFd, KvmAbi.KVM_SET_GSI_ROUTING, table, "KVM_SET_GSI_ROUTING");
@@ -325,7 +329,7 @@ public final class KvmPartition implements Partition {
     synchronized (routingLock) {
       gsi = usedGsis.nextClearBit(IOAPIC_PINS);
       usedGsis.set(gsi);
-      routes.put(gsi, new long[] {msiAddress, msiData});
+      routes.put(gsi, new MsiRoute(msiAddress, msiData));
       try {
         commitRoutes();
       } catch (HypervisorException e) {

@@ -72,7 +72,7 @@ public final class AcpiTables {
   private long highMemoryBytes = 0;
   private long mmioHoleStart = PartitionConfig.DEFAULT_MMIO_HOLE_START;
   private long ecamBase = PciEcam.DEFAULT_BASE;
-  private int ecamBuses = 256;
+  private int ecamBuses = PciEcam.DEFAULT_BUS_COUNT;
   private long pciMemory64Size = 0;
   private Set<PcComPort> comPorts = EnumSet.allOf(PcComPort.class);
   private boolean i8042 = true;

@@ -93,9 +93,6 @@ public record LinuxBootImage(
   /** The entry point's offset from the kernel's load address in the 64-bit protocol. */
   public static final long ENTRY_64_OFFSET = 0x200;
 
-  /** The ECAM window {@link E820Entry#forPartition} reserves by default: 256 buses. */
-  public static final long DEFAULT_ECAM_SIZE = 256L << 20;
-
   /** The most E820 entries the zero page holds ({@code E820_MAX_ENTRIES_ZEROPAGE}). */
   public static final int E820_MAX_ENTRIES = 128;
 
@@ -169,7 +166,8 @@ public record LinuxBootImage(
             initrd,
             cmdline,
             0,
-            config -> E820Entry.forPartition(config, PciEcam.DEFAULT_BASE, DEFAULT_ECAM_SIZE));
+            config ->
+                E820Entry.forPartition(config, PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_SIZE_BYTES));
     image.cmdlineBytes();
     return image;
   }

@@ -20,6 +20,12 @@ public final class PciEcam implements MmioDevice {
   /** The ECAM base QEMU's q35 machine uses, below the 32-bit PCI hole. */
   public static final long DEFAULT_BASE = 0xB000_0000L;
 
+  /** Buses in the default window: all 256, so the window is 256 MiB. */
+  public static final int DEFAULT_BUS_COUNT = PciRoot.BUSES;
+
+  /** Bytes of the default window: 1 MiB per bus. */
+  public static final long DEFAULT_SIZE_BYTES = (long) DEFAULT_BUS_COUNT << 20;
+
   private final IoRegion region;
   private final PciRoot root;
 

@@ -138,7 +138,7 @@ public final class PcChipset implements AutoCloseable {
     pci = new PciRoot();
     pci.registerDevice(0, 0, 0, new PciHostBridge());
     bus.register(new PciConfigPorts(pci));
-    bus.register(new PciEcam(pci, PciEcam.DEFAULT_BASE, 256));
+    bus.register(new PciEcam(pci, PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT));
 
     postCode = new PostCodePort();
     bus.register(postCode);

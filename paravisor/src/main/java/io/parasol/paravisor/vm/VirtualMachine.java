@@ -283,7 +283,7 @@ public final class VirtualMachine implements AutoCloseable {
       AcpiTables.Blob acpi =
           AcpiTables.builder()
               .partition(partition.config())
-              .ecam(PciEcam.DEFAULT_BASE, 256)
+              .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT)
               .build(AcpiTables.BIOS_AREA_BASE);
       try {
         partition.memory().write(acpi.baseAddress(), acpi.bytes());

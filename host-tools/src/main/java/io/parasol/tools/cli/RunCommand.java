@@ -119,30 +119,58 @@ final class RunCommand implements Callable<Integer> {
                 payload.linux.kernel, payload.linux.initrd, payload.linux.cmdline);
     AtomicReference<VirtualMachine> current = new AtomicReference<>();
     installInterruptHandler(current);
-    try (SerialBackend hostSide = serial.open()) {
-      // One host-side back end for every boot: a reboot makes new devices, not a new console.
-      SerialBackend com1 = hostSide == null ? null : new ReattachableSerialBackend(hostSide);
-      byte[] cmosRam = null;
-      while (true) {
-        VmResult result;
-        VirtualMachine.Builder builder =
-            VirtualMachine.builder().memorySize(memoryBytes).vcpus(cpus).com1(com1).boot(image);
-        if (cmosRam != null) {
-          builder.cmosRam(cmosRam);
-        }
-        try (VirtualMachine vm = builder.build()) {
-          current.set(vm);
-          result = vm.run();
-          current.set(null);
-          cmosRam = vm.chipset().cmosRam();
-        }
-        if (result.outcome() == VmOutcome.RESET && !noReboot) {
-          LOG.info("the guest reset the machine ({}); booting it again", result.source());
-          continue;
-        }
-        report(result);
-        return result.outcome().exitCode();
+    VmResult result;
+    try (RawTerminal terminal =
+            serial.isStdio() ? RawTerminal.enterIfTerminal() : RawTerminal.notATerminal();
+        SerialBackend hostSide = serial.open(terminal.isRaw() ? escapes(current) : null)) {
+      if (terminal.isRaw()) {
+        System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");
       }
+      result = runUntilEnd(image, hostSide, current);
+    }
+    report(result);
+    return result.outcome().exitCode();
+  }
+
+  /** Ctrl-A x on the console stops whichever VM is running, as SIGINT does without raw mode. */
+  private static ConsoleEscape.Factory escapes(AtomicReference<VirtualMachine> current) {
+    return in ->
+        new ConsoleEscape(
+            in,
+            () -> {
+              VirtualMachine vm = current.get();
+              if (vm != null) {
+                vm.lifecycle().stop("Ctrl-A x on the console");
+              }
+            },
+            System.err);
+  }
+
+  /** Boots the guest, and again after each reset unless --no-reboot, until it ends otherwise. */
+  private VmResult runUntilEnd(
+      BootImage image, SerialBackend hostSide, AtomicReference<VirtualMachine> current)
+      throws Exception {
+    // One host-side back end for every boot: a reboot makes new devices, not a new console.
+    SerialBackend com1 = hostSide == null ? null : new ReattachableSerialBackend(hostSide);
+    byte[] cmosRam = null;
+    while (true) {
+      VmResult result;
+      VirtualMachine.Builder builder =
+          VirtualMachine.builder().memorySize(memoryBytes).vcpus(cpus).com1(com1).boot(image);
+      if (cmosRam != null) {
+        builder.cmosRam(cmosRam);
+      }
+      try (VirtualMachine vm = builder.build()) {
+        current.set(vm);
+        result = vm.run();
+        current.set(null);
+        cmosRam = vm.chipset().cmosRam();
+      }
+      if (result.outcome() == VmOutcome.RESET && !noReboot) {
+        LOG.info("the guest reset the machine ({}); booting it again", result.source());
+        continue;
+      }
+      return result;
     }
   }
 

@@ -4,7 +4,11 @@ import io.parasol.paravisor.chipset.uart.FileSerialBackend;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.chipset.uart.StdioSerialBackend;
 import io.parasol.paravisor.chipset.uart.UnixSocketSerialBackend;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /** Parses {@code --serial}: {@code stdio}, {@code none}, {@code file:PATH} or {@code unix:PATH}. */
@@ -23,10 +27,21 @@ record SerialOption(String spec) {
     }
   }
 
-  /** The back end, or null for none. */
-  SerialBackend open() throws IOException {
+  /** True for the terminal (standard input and output). */
+  boolean isStdio() {
+    return spec.equals("stdio");
+  }
+
+  /**
+   * The back end, or null for none.
+   *
+   * @param console for stdio on a raw terminal: the escape handling of the input; else null
+   */
+  SerialBackend open(ConsoleEscape.Factory console) throws IOException {
     if (spec.equals("stdio")) {
-      return StdioSerialBackend.system();
+      InputStream in = new FileInputStream(FileDescriptor.in);
+      return new StdioSerialBackend(
+          console == null ? in : console.wrap(in), new FileOutputStream(FileDescriptor.out));
     }
     if (spec.equals("none")) {
       return null;

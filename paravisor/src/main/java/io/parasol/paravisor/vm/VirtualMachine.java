@@ -67,8 +67,20 @@ public final class VirtualMachine implements AutoCloseable {
     for (int i = 0; i < partition.config().vpCount(); i++) {
       var vp = partition.vp(i);
       lifecycle.onEnd(vp::requestStop);
-      VcpuThread body = new VcpuThread(vp, new VcpuExits(bus, chipset.eoiListener()), lifecycle);
-      Thread thread = Thread.ofPlatform().name("vcpu-" + i).unstarted(body);
+      VcpuExits exits = new VcpuExits(bus, chipset.eoiListener());
+      VcpuThread body = new VcpuThread(vp, exits, lifecycle);
+      int index = i;
+      Thread thread =
+          Thread.ofPlatform()
+              .name("vcpu-" + i)
+              .unstarted(
+                  () -> {
+                    try {
+                      body.run();
+                    } finally {
+                      LOG.debug("vCPU {}: {}", index, exits.profile(8));
+                    }
+                  });
       vcpuThreads.add(thread);
       thread.start();
     }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Boot-time benchmark: the stock Debian cloud kernel and the demo initramfs, booted to the guest's
+# init marker (PARASOL-GUEST-UP on the serial console) by QEMU with KVM (-M microvm and -M q35)
+# and by Parasol (`parasol run`, JVM start-up included), alternately, ROUNDS times each. Prints
+# every time, the medians, and Parasol's ratio to each QEMU machine (the goal is <= 1.0 x q35).
+#
+#   bench/boot/run.sh            ROUNDS (default 5), CPUS (default 1) from the environment
+#
+# On a kvm_pvm host (like the development machines) the whole comparison runs inside the nested
+# lab (tests/lab), where both VMMs share the same L1 and its kvm_amd; elsewhere on this host's KVM.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+find_jdk25 || exit 1
+ensure_tools
+ensure_packages qemu-system-x86_64:qemu-system-x86
+cd "$parasol_root"
+
+if [ "${1:-}" != --inside ]; then
+  scripts/guest-images
+  ./parasol --help > /dev/null # builds Parasol first if needed, outside the timing
+  if [ -d /sys/module/kvm_pvm ] || [ ! -e /dev/kvm ]; then
+    echo "== this host's KVM cannot boot a stock kernel: measuring inside the nested lab" >&2
+    exec env LAB_TIMEOUT="${LAB_TIMEOUT:-3000}" ROUNDS="${ROUNDS:-5}" CPUS="${CPUS:-1}" \
+      tests/lab/run-in-lab bench/boot/run.sh --inside
+  fi
+  exec "$0" --inside
+fi
+
+ROUNDS="${ROUNDS:-5}" CPUS="${CPUS:-1}"
+KERNEL=target/images/vmlinuz INITRD=target/images/initramfs.cpio.gz
+CMDLINE="console=ttyS0 quiet parasol.test=poweroff"
+qemu_common=(qemu-system-x86_64 -enable-kvm -cpu host -m 512M -smp "$CPUS" -nodefaults
+  -no-user-config -nographic -serial stdio -monitor none -no-reboot
+  -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE")
+declare -A commands=(
+  [qemu-microvm]="${qemu_common[*]} -M microvm,rtc=on"
+  [qemu-q35]="${qemu_common[*]} -M q35"
+  [parasol]="./parasol run --memory 512M --cpus $CPUS --kernel $KERNEL --initrd $INITRD --cmdline '$CMDLINE'"
+)
+order=(qemu-microvm qemu-q35 parasol)
+
+# Seconds from launch to the marker line; the VMM runs on to the guest's power-off.
+time_to_marker() {
+  local start marker=""
+  start=$(date +%s.%N)
+  while IFS= read -r line; do
+    if [ -z "$marker" ] && [[ $line == *PARASOL-GUEST-UP* ]]; then
+      marker=$(date +%s.%N)
+    fi
+  done < <(timeout 300 sh -c "$1" < /dev/null 2>&1)
+  [ -n "$marker" ] || { echo "no marker from: $1" >&2; return 1; }
+  awk -v s="$start" -v e="$marker" 'BEGIN { printf "%.2f", e - s }'
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -A all
+for round in $(seq 1 "$ROUNDS"); do
+  line="round $round:"
+  for vmm in "${order[@]}"; do
+    t=$(time_to_marker "${commands[$vmm]}")
+    all[$vmm]+="$t "
+    line+=" $vmm=${t}s"
+  done
+  echo "$line"
+done
+declare -A med
+for vmm in "${order[@]}"; do
+  med[$vmm]=$(printf '%s\n' ${all[$vmm]} | median)
+done
+echo "median seconds to the init marker ($CPUS vCPU, $ROUNDS rounds):" \
+  "qemu-microvm=${med[qemu-microvm]} qemu-q35=${med[qemu-q35]} parasol=${med[parasol]}"
+awk -v p="${med[parasol]}" -v m="${med[qemu-microvm]}" -v q="${med[qemu-q35]}" \
+  'BEGIN { printf "parasol/qemu-q35 = %.2f\nparasol/qemu-microvm = %.2f\n", p / q, p / m }'

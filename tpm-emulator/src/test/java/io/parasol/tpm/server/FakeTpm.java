@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeTpm implements TpmEngine, TpmPlatform {
   static final int TPM_CC_STARTUP = 0x144;
   static final int TPM_CC_GET_RANDOM = 0x17B;
+  static final int TPM_CC_GET_CAPABILITY = 0x17A;
+  static final int TPM_CAP_TPM_PROPERTIES = 6;
+  static final int TPM_PT_MAX_DIGEST = 0x120; // PT_FIXED + 32, Part 2 §6.13
   static final int TPM_RC_SUCCESS = 0;
   static final int TPM_RC_BAD_TAG = 0x01E;
   static final int TPM_RC_INITIALIZE = 0x100;
@@ -78,9 +81,35 @@ final class FakeTpm implements TpmEngine, TpmPlatform {
       int requested = ((command[10] & 0xFF) << 8) | (command[11] & 0xFF);
       return Wire.randomResponse(Math.min(requested, 32));
     }
+    if (code == TPM_CC_GET_CAPABILITY
+        && command.length >= 22
+        && TpmResponses.getU32(command, 10) == TPM_CAP_TPM_PROPERTIES) {
+      return propertyResponse(TpmResponses.getU32(command, 14));
+    }
     byte[] body = new byte[5];
     body[0] = (byte) locality.number();
     TpmResponses.putU32(body, 1, code);
+    return Wire.response(TPM_RC_SUCCESS, body);
+  }
+
+  /**
+   * TPM2_GetCapability(TPM_CAP_TPM_PROPERTIES) for one property (Part 3 §30.2): moreData NO, then
+   * TPMS_CAPABILITY_DATA with one TPMS_TAGGED_PROPERTY, the first at or after {@code property}.
+   * tpm2_getrandom reads the list from TPM_PT_FIXED and looks for TPM_PT_MAX_DIGEST (32, a SHA-256
+   * TPM); this fake has no other property.
+   */
+  private static byte[] propertyResponse(int first) {
+    if (Integer.compareUnsigned(first, TPM_PT_MAX_DIGEST) > 0) {
+      byte[] empty = new byte[1 + 4 + 4];
+      TpmResponses.putU32(empty, 1, TPM_CAP_TPM_PROPERTIES);
+      return Wire.response(TPM_RC_SUCCESS, empty);
+    }
+    int property = TPM_PT_MAX_DIGEST;
+    byte[] body = new byte[1 + 4 + 4 + 8];
+    TpmResponses.putU32(body, 1, TPM_CAP_TPM_PROPERTIES);
+    TpmResponses.putU32(body, 5, 1);
+    TpmResponses.putU32(body, 9, property);
+    TpmResponses.putU32(body, 13, 32);
     return Wire.response(TPM_RC_SUCCESS, body);
   }
 

@@ -66,6 +66,16 @@ class Tpm2ToolsTransportTest {
   }
 
   @Test
+  void mssimTctiOverUnixSockets(@TempDir Path dir) throws Exception {
+    FakeTpm fake = new FakeTpm();
+    try (MssimServer server =
+        MssimServer.startUnix(
+            new SerializedTpm(fake, fake), dir.resolve("mssim"), TpmServerOptions.defaults())) {
+      startupAndGetRandom("mssim:path=" + dir.resolve("mssim"), fake);
+    }
+  }
+
+  @Test
   void swtpmTctiOverTcp() throws Exception {
     FakeTpm fake = new FakeTpm();
     try (SwtpmServer server =

@@ -465,7 +465,8 @@ class SwtpmServerTest {
       assertEquals(SUCCESS, Wire.hex(UnixSocketPeer.readFully(ctrl, 4)));
       UnixSocketPeer.send(ctrl, Wire.u32(CMD_SET_BUFFERSIZE, 4096), -1);
       assertEquals(
-          "00000000000010000000" + "0af800001000", Wire.hex(UnixSocketPeer.readFully(ctrl, 16)));
+          "00000000 00001000 00000af8 00001000".replace(" ", ""),
+          Wire.hex(UnixSocketPeer.readFully(ctrl, 16)));
       UnixSocketPeer.send(ctrl, Wire.u32(CMD_INIT, 0), -1);
       assertEquals(SUCCESS, Wire.hex(UnixSocketPeer.readFully(ctrl, 4)));
       UnixSocketPeer.send(ctrl, Wire.concat(Wire.u32(CMD_SET_LOCALITY), Wire.hex("00000000")), -1);

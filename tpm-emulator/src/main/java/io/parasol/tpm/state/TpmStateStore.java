@@ -12,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,13 @@ public final class TpmStateStore implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TpmStateStore.class);
 
+  /**
+   * The state directories open in this JVM, by real path. fcntl locks belong to the process, and
+   * closing <em>any</em> descriptor of the lock file releases them: a second store in the same
+   * process must be turned away before it opens the lock file, not by the lock itself.
+   */
+  private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
+
   /** Where a save can be made to fail, for tests of failed writes. */
   enum SaveStep {
     /** The temporary file is written and forced; the rename has not happened. */
@@ -82,6 +91,7 @@ public final class TpmStateStore implements AutoCloseable {
   }
 
   private final Path directory;
+  private final Path lockedDirectory;
   private final Path stateFile;
   private final StateKeyDerivation keys;
   private final MonotonicCounter counter;
@@ -102,11 +112,13 @@ public final class TpmStateStore implements AutoCloseable {
 
   private TpmStateStore(
       Path directory,
+      Path lockedDirectory,
       StateKeyDerivation keys,
       MonotonicCounter counter,
       FileChannel lockChannel,
       SaveFaults faults) {
     this.directory = directory;
+    this.lockedDirectory = lockedDirectory;
     this.stateFile = directory.resolve(STATE_FILE_NAME);
     this.keys = keys;
     this.counter = counter;
@@ -140,8 +152,10 @@ public final class TpmStateStore implements AutoCloseable {
     Objects.requireNonNull(counter, "counter");
     Path dir = directory.toAbsolutePath();
     StateKeyDerivation keys = StateKeyDerivation.of(keyProvider.stateKey());
-    FileChannel lockChannel = lock(dir);
-    TpmStateStore store = new TpmStateStore(dir, keys, counter, lockChannel, faults);
+    Path lockedDirectory = createDirectory(dir);
+    FileChannel lockChannel = lock(lockedDirectory);
+    TpmStateStore store =
+        new TpmStateStore(dir, lockedDirectory, keys, counter, lockChannel, faults);
     try {
       store.recover();
       return store;
@@ -151,8 +165,8 @@ public final class TpmStateStore implements AutoCloseable {
     }
   }
 
-  private static FileChannel lock(Path dir) throws TpmStateException {
-    FileChannel channel = null;
+  /** Creates the directory (mode 0700) if it does not exist; returns its real path. */
+  private static Path createDirectory(Path dir) throws TpmStateException {
     try {
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(
@@ -160,25 +174,38 @@ public final class TpmStateStore implements AutoCloseable {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         DurableWrite.syncDirectory(dir.getParent());
       }
+      return dir.toRealPath();
+    } catch (IOException e) {
+      throw new TpmStateException(
+          "cannot create vTPM state directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Takes the directory's lock, for this JVM and then for other processes. */
+  private static FileChannel lock(Path realDir) throws TpmStateException {
+    if (!OPEN_DIRECTORIES.add(realDir)) {
+      throw new TpmStateException(
+          "vTPM state directory " + realDir + " is already open in this process");
+    }
+    FileChannel channel = null;
+    try {
       channel =
           FileChannel.open(
-              dir.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+              realDir.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         throw new TpmStateException(
-            "vTPM state directory " + dir + " is in use by another process");
+            "vTPM state directory " + realDir + " is in use by another process");
       }
       return channel;
-    } catch (OverlappingFileLockException e) {
+    } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(channel);
+      OPEN_DIRECTORIES.remove(realDir);
       throw new TpmStateException(
-          "vTPM state directory " + dir + " is already open in this process", e);
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new TpmStateException(
-          "cannot open vTPM state directory " + dir + ": " + e.getMessage(), e);
+          "cannot lock vTPM state directory " + realDir + ": " + e.getMessage(), e);
     } catch (TpmStateException e) {
       closeQuietly(channel);
+      OPEN_DIRECTORIES.remove(realDir);
       throw e;
     }
   }
@@ -381,6 +408,7 @@ public final class TpmStateStore implements AutoCloseable {
     if (!closed) {
       closed = true;
       closeQuietly(lockChannel);
+      OPEN_DIRECTORIES.remove(lockedDirectory);
     }
   }
 

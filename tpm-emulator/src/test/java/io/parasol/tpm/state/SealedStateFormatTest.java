@@ -90,4 +90,51 @@ class SealedStateFormatTest {
     assertEquals(a.length, b.length);
     assertFalse(Arrays.equals(a, b));
   }
+
+  /**
+   * The state file comes from the host, which in confidential mode is the adversary: whatever its
+   * bytes, unsealing either succeeds on the genuine file or throws one of the declared checked
+   * exceptions, never anything else. (Seeded, so a failure repeats.)
+   */
+  @Test
+  void mutatedFilesAreRefusedWithADeclaredException() {
+    byte[] genuine = SealedStateFormat.seal(keys(), 5, NONCE, new byte[300]);
+    java.util.Random random = new java.util.Random(20260101);
+    StateKeyDerivation keys = keys();
+    for (int i = 0; i < 5_000; i++) {
+      byte[] mutated = mutate(genuine, random);
+      if (Arrays.equals(mutated, genuine)) {
+        continue;
+      }
+      try {
+        SealedStateFormat.Unsealed unsealed = SealedStateFormat.unseal(keys, mutated, "fuzzed");
+        // Only a mutation protobuf ignores (say, a duplicate field) may still authenticate, and
+        // then it must give back the genuine content.
+        assertEquals(5, unsealed.generation());
+        assertArrayEquals(new byte[300], unsealed.payload());
+      } catch (TpmStateException expected) {
+        // Refused, with a reason.
+      }
+    }
+  }
+
+  private static byte[] mutate(byte[] genuine, java.util.Random random) {
+    byte[] out = genuine.clone();
+    switch (random.nextInt(4)) {
+      case 0 -> out[random.nextInt(out.length)] ^= (byte) (1 << random.nextInt(8));
+      case 1 -> out[random.nextInt(out.length)] = (byte) random.nextInt(256);
+      case 2 -> out = Arrays.copyOf(out, random.nextInt(out.length));
+      default -> {
+        byte[] noise = new byte[random.nextInt(64)];
+        random.nextBytes(noise);
+        int at = random.nextInt(out.length);
+        byte[] spliced = new byte[out.length + noise.length];
+        System.arraycopy(out, 0, spliced, 0, at);
+        System.arraycopy(noise, 0, spliced, at, noise.length);
+        System.arraycopy(out, at, spliced, at + noise.length, out.length - at);
+        out = spliced;
+      }
+    }
+    return out;
+  }
 }

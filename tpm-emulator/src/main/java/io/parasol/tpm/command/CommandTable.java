@@ -7,6 +7,7 @@ import io.parasol.tpm.command.context.ContextCommands;
 import io.parasol.tpm.command.dictionary.DictionaryAttackCommands;
 import io.parasol.tpm.command.hierarchy.HierarchyCommands;
 import io.parasol.tpm.command.integrity.IntegrityCommands;
+import io.parasol.tpm.command.object.ObjectCommands;
 import io.parasol.tpm.command.random.RandomCommands;
 import io.parasol.tpm.command.sequences.SequenceCommands;
 import io.parasol.tpm.command.sessions.SessionCommands;
@@ -55,6 +56,7 @@ public final class CommandTable {
     chapters.add(new StartupCommands()); // Part 3 §9
     chapters.add(new TestingCommands()); // Part 3 §10
     chapters.add(new SessionCommands()); // Part 3 §11
+    chapters.add(new ObjectCommands()); // Part 3 §12
     chapters.add(new SymmetricCommands()); // Part 3 §15
     chapters.add(new RandomCommands()); // Part 3 §16
     chapters.add(new SequenceCommands()); // Part 3 §17

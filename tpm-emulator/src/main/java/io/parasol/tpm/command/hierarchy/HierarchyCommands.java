@@ -9,6 +9,7 @@ public final class HierarchyCommands implements CommandChapter {
   @Override
   public List<Command<?>> commands() {
     return List.of(
+        new CreatePrimary(), // §24.1
         new HierarchyControl(), // §24.2
         new SetPrimaryPolicy(), // §24.3
         new ChangePps(), // §24.4

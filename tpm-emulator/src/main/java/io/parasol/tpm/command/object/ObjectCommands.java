@@ -12,7 +12,14 @@ import java.util.Map;
 public final class ObjectCommands implements CommandChapter {
   @Override
   public List<Command<?>> commands() {
-    return List.of(new ReadPublic()); // §12.4
+    return List.of(
+        new Create(), // §12.1
+        new Load(), // §12.2
+        new LoadExternal(), // §12.3
+        new ReadPublic(), // §12.4
+        new ObjectChangeAuth(), // §12.7
+        new Unseal(), // §12.8
+        new CreateLoaded()); // §12.9
   }
 
   @Override

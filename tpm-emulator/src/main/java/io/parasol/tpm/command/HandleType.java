@@ -25,6 +25,8 @@ public enum HandleType {
                   TpmHandle.RH_ENDORSEMENT,
                   TpmHandle.RH_PLATFORM,
                   TpmHandle.RH_NULL)),
+  /** {@code TPMI_DH_CONTEXT}: an HMAC or policy session, or a transient object. */
+  DH_CONTEXT(h -> TpmHandle.isSession(h) || TpmHandle.isTransient(h)),
   /** {@code TPMI_DH_PERSISTENT}. */
   DH_PERSISTENT(TpmHandle::isPersistent),
   /** {@code TPMI_DH_ENTITY+}: anything with an authorisation value. */

@@ -8,6 +8,10 @@ import java.util.List;
 public final class ContextCommands implements CommandChapter {
   @Override
   public List<Command<?>> commands() {
-    return List.of(new FlushContext()); // §28.4
+    return List.of(
+        new ContextSave(), // §28.2
+        new ContextLoad(), // §28.3
+        new FlushContext(), // §28.4
+        new EvictControl()); // §28.5
   }
 }

@@ -1,6 +1,7 @@
 package io.parasol.tpm.command;
 
 import io.parasol.tpm.EntityCodec;
+import io.parasol.tpm.command.asymmetric.ObjectSaltDecryptor;
 import io.parasol.tpm.command.capability.CapabilityCommands;
 import io.parasol.tpm.command.clocks.ClockCommands;
 import io.parasol.tpm.command.context.ContextCommands;
@@ -11,6 +12,7 @@ import io.parasol.tpm.command.object.ObjectCommands;
 import io.parasol.tpm.command.random.RandomCommands;
 import io.parasol.tpm.command.sequences.SequenceCommands;
 import io.parasol.tpm.command.sessions.SessionCommands;
+import io.parasol.tpm.command.signing.SigningCommands;
 import io.parasol.tpm.command.startup.StartupCommands;
 import io.parasol.tpm.command.symmetric.SymmetricCommands;
 import io.parasol.tpm.command.testing.TestingCommands;
@@ -55,11 +57,12 @@ public final class CommandTable {
     List<CommandChapter> chapters = new ArrayList<>();
     chapters.add(new StartupCommands()); // Part 3 §9
     chapters.add(new TestingCommands()); // Part 3 §10
-    chapters.add(new SessionCommands()); // Part 3 §11
+    chapters.add(new SessionCommands(new ObjectSaltDecryptor())); // Part 3 §11
     chapters.add(new ObjectCommands()); // Part 3 §12
     chapters.add(new SymmetricCommands()); // Part 3 §15
     chapters.add(new RandomCommands()); // Part 3 §16
     chapters.add(new SequenceCommands()); // Part 3 §17
+    chapters.add(new SigningCommands()); // Part 3 §20
     chapters.add(new IntegrityCommands()); // Part 3 §22
     chapters.add(new HierarchyCommands()); // Part 3 §24
     chapters.add(new DictionaryAttackCommands()); // Part 3 §25

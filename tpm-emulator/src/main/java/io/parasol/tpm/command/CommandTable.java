@@ -1,6 +1,7 @@
 package io.parasol.tpm.command;
 
 import io.parasol.tpm.EntityCodec;
+import io.parasol.tpm.command.asymmetric.AsymmetricCommands;
 import io.parasol.tpm.command.asymmetric.ObjectSaltDecryptor;
 import io.parasol.tpm.command.capability.CapabilityCommands;
 import io.parasol.tpm.command.clocks.ClockCommands;
@@ -59,6 +60,7 @@ public final class CommandTable {
     chapters.add(new TestingCommands()); // Part 3 §10
     chapters.add(new SessionCommands(new ObjectSaltDecryptor())); // Part 3 §11
     chapters.add(new ObjectCommands()); // Part 3 §12
+    chapters.add(new AsymmetricCommands()); // Part 3 §14
     chapters.add(new SymmetricCommands()); // Part 3 §15
     chapters.add(new RandomCommands()); // Part 3 §16
     chapters.add(new SequenceCommands()); // Part 3 §17

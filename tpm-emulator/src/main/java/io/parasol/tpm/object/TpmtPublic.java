@@ -182,19 +182,29 @@ public record TpmtPublic(
     }
     int attributes = TpmaObject.check(in.readU32());
     byte[] authPolicy = in.read2B(Tpm2b.DIGEST);
-    Parameters parameters;
+    Parameters parameters = readParameters(in, type);
     byte[] unique;
     byte[] uniqueY = new byte[0];
     switch (type) {
-      case TpmAlgId.KEYEDHASH -> {
-        parameters =
-            new KeyedHashParms(TpmtScheme.read(in, TpmtScheme.KEYEDHASH, true, TpmRc.SCHEME));
-        unique = in.read2B(Tpm2b.DIGEST);
+      case TpmAlgId.RSA -> unique = in.read2B(MAX_RSA_KEY_BYTES);
+      case TpmAlgId.ECC -> {
+        unique = in.read2B(MAX_ECC_KEY_BYTES);
+        uniqueY = in.read2B(MAX_ECC_KEY_BYTES);
       }
-      case TpmAlgId.SYMCIPHER -> {
-        parameters = new SymCipherParms(TpmtSymDefObject.read(in, false));
-        unique = in.read2B(Tpm2b.DIGEST);
-      }
+      default -> unique = in.read2B(Tpm2b.DIGEST);
+    }
+    return new TpmtPublic(type, nameAlg, attributes, authPolicy, parameters, unique, uniqueY);
+  }
+
+  /**
+   * Unmarshals the {@code TPMU_PUBLIC_PARMS} of {@code type} (also the body of a {@code
+   * TPMT_PUBLIC_PARMS}, TPM2_TestParms), with the error codes of {@link #read}.
+   */
+  public static Parameters readParameters(TpmReader in, int type) throws TpmException {
+    return switch (type) {
+      case TpmAlgId.KEYEDHASH ->
+          new KeyedHashParms(TpmtScheme.read(in, TpmtScheme.KEYEDHASH, true, TpmRc.SCHEME));
+      case TpmAlgId.SYMCIPHER -> new SymCipherParms(TpmtSymDefObject.read(in, false));
       case TpmAlgId.RSA -> {
         TpmtSymDefObject sym = TpmtSymDefObject.read(in, true);
         TpmtScheme scheme = TpmtScheme.read(in, TpmtScheme.RSA, true, TpmRc.SCHEME);
@@ -202,24 +212,20 @@ public record TpmtPublic(
         if (keyBits != 1024 && keyBits != 2048 && keyBits != 3072) {
           throw new TpmException(TpmRc.VALUE);
         }
-        long exponent = in.readU32() & 0xFFFF_FFFFL;
-        parameters = new RsaParms(sym, scheme, keyBits, exponent);
-        unique = in.read2B(MAX_RSA_KEY_BYTES);
+        yield new RsaParms(sym, scheme, keyBits, in.readU32() & 0xFFFF_FFFFL);
       }
-      default -> {
+      case TpmAlgId.ECC -> {
         TpmtSymDefObject sym = TpmtSymDefObject.read(in, true);
         TpmtScheme scheme = TpmtScheme.read(in, TpmtScheme.ECC, true, TpmRc.SCHEME);
         int curve = in.readU16();
         if (EccCurve.fromCurveId(curve).isEmpty()) {
           throw new TpmException(TpmRc.CURVE);
         }
-        TpmtScheme kdf = TpmtScheme.read(in, TpmtScheme.KDF, true, TpmRc.KDF);
-        parameters = new EccParms(sym, scheme, curve, kdf);
-        unique = in.read2B(MAX_ECC_KEY_BYTES);
-        uniqueY = in.read2B(MAX_ECC_KEY_BYTES);
+        yield new EccParms(
+            sym, scheme, curve, TpmtScheme.read(in, TpmtScheme.KDF, true, TpmRc.KDF));
       }
-    }
-    return new TpmtPublic(type, nameAlg, attributes, authPolicy, parameters, unique, uniqueY);
+      default -> throw new TpmException(TpmRc.TYPE);
+    };
   }
 
   /** Unmarshals a {@code TPM2B_PUBLIC} (a zero size is {@code TPM_RC_SIZE}). */

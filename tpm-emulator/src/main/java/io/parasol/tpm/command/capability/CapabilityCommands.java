@@ -8,6 +8,8 @@ import java.util.List;
 public final class CapabilityCommands implements CommandChapter {
   @Override
   public List<Command<?>> commands() {
-    return List.of(new GetCapability()); // §30.2
+    return List.of(
+        new GetCapability(), // §30.2
+        new TestParms()); // §30.3
   }
 }

@@ -9,6 +9,7 @@ public final class SequenceCommands implements CommandChapter {
   @Override
   public List<Command<?>> commands() {
     return List.of(
+        new HmacStart(), // §17.2
         new HashSequenceStart(), // §17.3
         new SequenceUpdate(), // §17.4
         new SequenceComplete(), // §17.5

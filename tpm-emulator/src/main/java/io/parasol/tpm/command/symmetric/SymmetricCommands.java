@@ -8,6 +8,10 @@ import java.util.List;
 public final class SymmetricCommands implements CommandChapter {
   @Override
   public List<Command<?>> commands() {
-    return List.of(new Hash()); // §15.4
+    return List.of(
+        new EncryptDecrypt(), // §15.2
+        new EncryptDecrypt2(), // §15.3
+        new Hash(), // §15.4
+        new HmacCommand()); // §15.5
   }
 }

@@ -1,0 +1,52 @@
+package io.parasol.tpm.command.asymmetric;
+
+import io.parasol.tpm.TpmAlgId;
+import io.parasol.tpm.TpmCc;
+import io.parasol.tpm.TpmException;
+import io.parasol.tpm.TpmRc;
+import io.parasol.tpm.command.Command;
+import io.parasol.tpm.command.CommandContext;
+import io.parasol.tpm.command.CommandSpec;
+import io.parasol.tpm.crypto.EccCurve;
+import io.parasol.tpm.marshal.TpmReader;
+import io.parasol.tpm.marshal.TpmWriter;
+import java.math.BigInteger;
+
+/**
+ * TPM2_ECC_Parameters (Part 3 §14.7): the {@code TPMS_ALGORITHM_DETAIL_ECC} of an implemented curve
+ * (no curve-specific KDF or signing scheme); another curve is {@code TPM_RC_CURVE + P + 1}.
+ */
+public final class EccParameters implements Command<EccCurve> {
+  private static final CommandSpec SPEC = CommandSpec.of(TpmCc.ECC_PARAMETERS).build();
+
+  @Override
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public EccCurve parse(TpmReader in) throws TpmException {
+    return in.parameter(
+        1, r -> EccCurve.fromCurveId(r.readU16()).orElseThrow(() -> new TpmException(TpmRc.CURVE)));
+  }
+
+  @Override
+  public void execute(CommandContext ctx, EccCurve curve, TpmWriter out) {
+    int n = curve.byteLength();
+    out.writeU16(curve.curveId()).writeU16(curve.keyBits());
+    out.writeU16(TpmAlgId.NULL).writeU16(TpmAlgId.NULL); // kdf, sign
+    for (BigInteger v :
+        new BigInteger[] {curve.p(), curve.a(), curve.b(), curve.gX(), curve.gY(), curve.n()}) {
+      out.write2B(fixed(v, n));
+    }
+    out.write2B(curve.h().toByteArray());
+  }
+
+  private static byte[] fixed(BigInteger v, int n) {
+    byte[] b = v.toByteArray();
+    byte[] out = new byte[n];
+    int copy = Math.min(b.length, n);
+    System.arraycopy(b, b.length - copy, out, n - copy, copy);
+    return out;
+  }
+}

@@ -17,6 +17,8 @@ public final class ObjectCommands implements CommandChapter {
         new Load(), // §12.2
         new LoadExternal(), // §12.3
         new ReadPublic(), // §12.4
+        new ActivateCredential(), // §12.5
+        new MakeCredential(), // §12.6
         new ObjectChangeAuth(), // §12.7
         new Unseal(), // §12.8
         new CreateLoaded()); // §12.9

@@ -109,7 +109,9 @@ public final class ObjectTemplateCheck {
             throw new TpmException(TpmRc.SCHEME);
           }
         } else if (decrypt) {
-          if (scheme.scheme() != TpmAlgId.XOR) {
+          // A restricted one is a derivation parent (Part 1 §27.8): XOR or NULL (as tpm2-tools
+          // {@code -G keyedhash} creates it).
+          if (scheme.scheme() != TpmAlgId.XOR && !(restricted && scheme.isNull())) {
             throw new TpmException(TpmRc.SCHEME);
           }
         } else if (scheme.scheme() != TpmAlgId.HMAC) {

@@ -183,7 +183,11 @@ public final class TpmObject implements Entity {
 
   /** True if this object can be a parent: a storage key with its sensitive area. */
   public boolean isParent() {
-    return sensitive != null && !external && publicArea.isStorage();
+    // DEVNOTE: keyed-hash derivation parents (Part 1 §27.8) are not implemented.
+    return sensitive != null
+        && !external
+        && publicArea.isStorage()
+        && publicArea.type() != io.parasol.tpm.TpmAlgId.KEYEDHASH;
   }
 
   // ------------------------------------------------------------------------ keys

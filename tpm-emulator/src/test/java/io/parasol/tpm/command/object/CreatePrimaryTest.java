@@ -98,6 +98,19 @@ class CreatePrimaryTest extends ObjectTestSupport {
   }
 
   @Test
+  void keyedHashDerivationParentIsCreatedButNotAParent() throws Exception {
+    // tpm2_createprimary -G keyedhash: restricted | decrypt, scheme NULL.
+    Created kh =
+        createPrimary(
+            TpmHandle.RH_OWNER,
+            PublicTemplates.sealedData(PublicTemplates.STORAGE_ATTRIBUTES, new byte[0]));
+    expect(
+        TpmRc.handle(TpmRc.TYPE, 1),
+        createCommand(
+            kh.handle(), new byte[0], PublicTemplates.hmacKey(), new byte[0], new byte[0]));
+  }
+
+  @Test
   void creationDataAndTicket() throws Exception {
     TpmResponse r =
         expect(

@@ -160,7 +160,18 @@ public class NvTestSupport extends TpmTestSupport {
 
   protected final byte[] nonceCaller = hex("00112233445566778899aabbccddeeff");
 
+  private final java.util.ArrayDeque<Integer> started = new java.util.ArrayDeque<>();
+
+  /**
+   * Starts a policy (or trial) session with SHA-256; flushes the oldest one this test started if
+   * three are loaded (the TPM holds three).
+   */
   protected Session startPolicySession(boolean trial) throws TpmException {
+    started.removeIf(h -> tpm.withLock(() -> tpm.state().sessions().loaded(h).isEmpty()));
+    if (started.size() >= 3) {
+      int oldest = started.removeFirst();
+      expect(TpmRc.SUCCESS, command(TpmCc.FLUSH_CONTEXT).params(w -> w.writeU32(oldest)));
+    }
     TpmResponse r =
         expect(
             TpmRc.SUCCESS,
@@ -175,7 +186,9 @@ public class NvTestSupport extends TpmTestSupport {
                             .writeU16(TpmAlgId.NULL)
                             .writeU16(TpmAlgId.SHA256)));
     TpmReader in = r.body();
-    return new Session(in.readU32(), in.read2B(64));
+    Session s = new Session(in.readU32(), in.read2B(64));
+    started.addLast(s.handle());
+    return s;
   }
 
   protected byte[] policyDigest(Session s) throws TpmException {

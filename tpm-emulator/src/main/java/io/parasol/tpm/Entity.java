@@ -63,6 +63,24 @@ public interface Entity {
     return authPolicy().length > 0;
   }
 
+  /**
+   * Told after an authorisation of this entity that used its authValue (password, HMAC without
+   * binding, or a policy with TPM2_PolicyAuthValue/PolicyPassword) was checked. PIN indices count
+   * uses and failures here (Part 1 §37.2.3.4, {@code CheckAuthSession}).
+   *
+   * @return true if persistent state changed, so the state file must be written even if the command
+   *     then fails
+   */
+  default boolean authValueChecked(boolean succeeded) {
+    return false;
+  }
+
+  /**
+   * TPM Reset or TPM Restart (TPM2_Startup(CLEAR)) for a persistent entity: NV indices drop their
+   * state-clear locks and, with {@code TPMA_NV_CLEAR_STCLEAR}, their written state.
+   */
+  default void onStartupClear() {}
+
   /** {@code value} without trailing zero octets (Part 1 §19.6.4). */
   static byte[] trimTrailingZeros(byte[] value) {
     int n = value.length;

@@ -276,9 +276,16 @@ public final class Tpm implements TpmEngine, TpmPlatform {
     byte[] parameters = in.readBytes(in.remaining());
     if (tag == TpmSt.SESSIONS) {
       List<AuthRole> roles = spec.handles().stream().map(h -> h.role()).toList();
-      auth.authorize(
-          new CommandAuthorization.CommandView(
-              code, locality, handles, entities, roles, parameters));
+      try {
+        auth.authorize(
+            new CommandAuthorization.CommandView(
+                code, locality, handles, entities, roles, parameters));
+      } catch (TpmException e) {
+        if (auth.persistentStateChanged()) {
+          persistenceListener.run(); // a PIN Fail index counted the failure
+        }
+        throw e;
+      }
       parameters = auth.decryptParameter(parameters);
     }
 
@@ -311,7 +318,7 @@ public final class Tpm implements TpmEngine, TpmPlatform {
       out.writeBytes(responseParameters);
     }
     out.patchU32(2, out.size());
-    if (spec.nv() || ctx.persistentStateChanged()) {
+    if (spec.nv() || ctx.persistentStateChanged() || auth.persistentStateChanged()) {
       persistenceListener.run();
     }
     return out.toByteArray();

@@ -27,7 +27,10 @@ public final class TpmLimits {
   public static final int MAX_DIGEST_BUFFER = 1024;
 
   /** {@code MAX_NV_BUFFER_SIZE}: data per NV read or write ({@code TPM_PT_NV_BUFFER_MAX}). */
-  public static final int MAX_NV_BUFFER_SIZE = 2048;
+  public static final int MAX_NV_BUFFER_SIZE = 1024;
+
+  /** {@code MAX_NV_INDEX_SIZE}: the largest NV index data area ({@code TPM_PT_NV_INDEX_MAX}). */
+  public static final int MAX_NV_INDEX_SIZE = 2048;
 
   /** {@code MAX_SYM_DATA}: the largest sealed data object. */
   public static final int MAX_SYM_DATA = 128;

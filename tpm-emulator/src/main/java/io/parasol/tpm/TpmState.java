@@ -55,6 +55,7 @@ public final class TpmState {
   private final Set<Integer> auditCommands = new HashSet<>();
   private int auditHashAlg = TpmAlgId.NULL;
   private long auditCounter;
+  private long maxNvCounter;
   private final Map<Integer, Entity> nvIndices = new TreeMap<>(Integer::compareUnsigned);
   private final Map<Integer, Entity> persistentObjects = new TreeMap<>(Integer::compareUnsigned);
 
@@ -240,6 +241,21 @@ public final class TpmState {
 
   public void setAuditCounter(long counter) {
     auditCounter = counter;
+  }
+
+  /**
+   * {@code maxCounter}: the largest value an NV counter index had when it was deleted; a new
+   * counter starts from it (Part 3 §31.8), so no counter value is ever seen twice.
+   */
+  public long maxNvCounter() {
+    return maxNvCounter;
+  }
+
+  /** Raises {@link #maxNvCounter()} to {@code value} if that is larger (unsigned). */
+  public void noteNvCounter(long value) {
+    if (Long.compareUnsigned(value, maxNvCounter) > 0) {
+      maxNvCounter = value;
+    }
   }
 
   /** The command audit digest (volatile, saved by Shutdown(STATE)). */
@@ -541,6 +557,11 @@ public final class TpmState {
     sessions.clear();
     transientObjects.clear();
     phEnable = true;
+    if (kind != StartupKind.RESUME) {
+      // Part 2 §13.4: NV state-clear attributes (read/write locks, CLEAR_STCLEAR) reset.
+      nvIndices.values().forEach(Entity::onStartupClear);
+      persistentObjects.values().forEach(Entity::onStartupClear);
+    }
     if (kind == StartupKind.RESUME) {
       SavedState s = savedState;
       shEnable = s.shEnable();

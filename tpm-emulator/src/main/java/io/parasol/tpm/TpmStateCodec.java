@@ -70,6 +70,7 @@ final class TpmStateCodec {
     s.savedState().ifPresent(saved -> b.setSavedState(savedState(saved)));
     s.auditCommands().stream().sorted(Integer::compareUnsigned).forEach(b::addAuditCommands);
     b.setAuditHashAlg(s.auditHashAlg()).setAuditCounter(s.auditCounter());
+    b.setMaxNvCounter(s.maxNvCounter());
     s.nvIndices().forEach((h, e) -> b.addNvIndices(stored(table, TpmHandle.HT_NV_INDEX, h, e)));
     s.persistentObjects()
         .forEach((h, e) -> b.addPersistentObjects(stored(table, TpmHandle.HT_PERSISTENT, h, e)));
@@ -179,6 +180,7 @@ final class TpmStateCodec {
     s.auditCommands().addAll(p.getAuditCommandsList());
     s.setAuditHashAlg(p.getAuditHashAlg());
     s.setAuditCounter(p.getAuditCounter());
+    s.noteNvCounter(p.getMaxNvCounter());
     for (StoredEntity e : p.getNvIndicesList()) {
       s.nvIndices().put(e.getHandle(), decode(table, TpmHandle.HT_NV_INDEX, e));
     }

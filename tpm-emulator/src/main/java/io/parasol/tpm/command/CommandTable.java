@@ -7,8 +7,10 @@ import io.parasol.tpm.command.capability.CapabilityCommands;
 import io.parasol.tpm.command.clocks.ClockCommands;
 import io.parasol.tpm.command.context.ContextCommands;
 import io.parasol.tpm.command.dictionary.DictionaryAttackCommands;
+import io.parasol.tpm.command.ea.EaCommands;
 import io.parasol.tpm.command.hierarchy.HierarchyCommands;
 import io.parasol.tpm.command.integrity.IntegrityCommands;
+import io.parasol.tpm.command.nv.NvCommands;
 import io.parasol.tpm.command.object.ObjectCommands;
 import io.parasol.tpm.command.random.RandomCommands;
 import io.parasol.tpm.command.sequences.SequenceCommands;
@@ -66,11 +68,13 @@ public final class CommandTable {
     chapters.add(new SequenceCommands()); // Part 3 §17
     chapters.add(new SigningCommands()); // Part 3 §20
     chapters.add(new IntegrityCommands()); // Part 3 §22
+    chapters.add(new EaCommands()); // Part 3 §23
     chapters.add(new HierarchyCommands()); // Part 3 §24
     chapters.add(new DictionaryAttackCommands()); // Part 3 §25
     chapters.add(new ContextCommands()); // Part 3 §28
     chapters.add(new ClockCommands()); // Part 3 §29
     chapters.add(new CapabilityCommands()); // Part 3 §30
+    chapters.add(new NvCommands()); // Part 3 §31
     return new CommandTable(chapters);
   }
 

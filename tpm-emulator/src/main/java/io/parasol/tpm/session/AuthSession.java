@@ -53,7 +53,10 @@ public final class AuthSession {
   /** TPM2_PolicyPCR: the {@code pcrUpdateCounter} the policy saw; -1 if no PCR policy. */
   public long pcrCounter = -1;
 
-  /** TPM2_PolicySecret/Signed with an expiration: the {@code clock} (ms) it expires; 0 none. */
+  /**
+   * TPM2_PolicySecret/Signed/Ticket with an expiration: the {@code time} (ms since _TPM_Init) at
+   * which the policy expires; 0 for none.
+   */
   public long timeoutClock;
 
   /** TPM2_PolicyNvWritten: check the written state of the authorised NV index. */

@@ -15,6 +15,7 @@ import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
 import io.parasol.tpm.marshal.TpmsAuthCommand;
+import io.parasol.tpm.nv.NvIndex;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +47,7 @@ public final class CommandAuthorization {
   private int encryptIndex = -1;
   private int auditIndex = -1;
   private byte[] auditCpHash;
+  private boolean persistentStateChanged;
 
   private CommandAuthorization(TpmState state, List<SessionUse> uses) {
     this.state = state;
@@ -256,7 +258,7 @@ public final class CommandAuthorization {
       if (!authValueAllowed) {
         throw new TpmException(TpmRc.AUTH_UNAVAILABLE);
       }
-      checkPassword(index);
+      checkUsingAuthValue(entity, true, () -> checkPassword(index));
       return;
     }
     if (policy) {
@@ -267,11 +269,44 @@ public final class CommandAuthorization {
     } else if (!authValueAllowed) {
       throw new TpmException(TpmRc.AUTH_UNAVAILABLE);
     }
+    boolean authUsed = policy ? s.isAuthValueNeeded || s.isPasswordNeeded : !s.isBoundTo(entity);
     if (policy && s.isPasswordNeeded) {
-      checkPassword(index);
+      checkUsingAuthValue(entity, authUsed, () -> checkPassword(index));
     } else {
-      checkSessionHmac(index, cpHash);
+      checkUsingAuthValue(entity, authUsed, () -> checkSessionHmac(index, cpHash));
     }
+  }
+
+  /** A check that may fail with a response code. */
+  private interface Check {
+    void run() throws TpmException;
+  }
+
+  /**
+   * Runs {@code check} and, if it used the entity's authValue, tells the entity the outcome (PIN
+   * indices count it, {@code CheckAuthSession} of the reference implementation).
+   */
+  private void checkUsingAuthValue(Entity entity, boolean authUsed, Check check)
+      throws TpmException {
+    try {
+      check.run();
+    } catch (TpmException e) {
+      if (authUsed && entity.authValueChecked(false)) {
+        persistentStateChanged = true;
+      }
+      throw e;
+    }
+    if (authUsed && entity.authValueChecked(true)) {
+      persistentStateChanged = true;
+    }
+  }
+
+  /**
+   * True if checking the authorisations changed persistent state (a PIN index counted a use or a
+   * failure): the state must be saved whether or not the command then succeeds.
+   */
+  public boolean persistentStateChanged() {
+    return persistentStateChanged;
   }
 
   /** {@code CheckPolicyAuthSession}: the policy session's state matches this use. */
@@ -290,7 +325,7 @@ public final class CommandAuthorization {
         || entity.authPolicyAlg() != s.authHash().algId()) {
       throw new TpmException(TpmRc.POLICY_FAIL);
     }
-    if (s.timeoutClock != 0 && s.timeoutClock < state.clock().clock()) {
+    if (s.timeoutClock != 0 && s.timeoutClock < state.clock().time()) {
       throw new TpmException(TpmRc.EXPIRED);
     }
     if (s.commandCode != 0) {
@@ -310,8 +345,8 @@ public final class CommandAuthorization {
     if (s.cpHash.length != 0 && !Arrays.equals(s.cpHash, s.isCpHashDefined ? cpHash : nameHash)) {
       throw new TpmException(TpmRc.POLICY_FAIL);
     }
-    if (s.checkNvWritten && !TpmHandle.isNvIndex(use.entityHandle)) {
-      // DEVNOTE: the NV chapter adds the TPMA_NV_WRITTEN comparison here.
+    if (s.checkNvWritten && !(entity instanceof NvIndex nv && nv.isWritten() == s.nvWrittenState)) {
+      // TPM2_PolicyNvWritten: only an NV index, and only in the written state asked for.
       throw new TpmException(TpmRc.POLICY_FAIL);
     }
   }

@@ -23,6 +23,8 @@ import io.parasol.tpm.marshal.TpmsCapabilityData.TaggedPcrSelect;
 import io.parasol.tpm.marshal.TpmsCapabilityData.TaggedPolicy;
 import io.parasol.tpm.marshal.TpmsCapabilityData.TaggedProperty;
 import io.parasol.tpm.marshal.TpmtHa;
+import io.parasol.tpm.nv.NvIndex;
+import io.parasol.tpm.nv.TpmaNv;
 import io.parasol.tpm.pcr.PcrAttributes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -272,7 +274,7 @@ public final class GetCapability implements Command<GetCapability.In> {
     p.put(PCR_SELECT_MIN, TpmLimits.PCR_SELECT_SIZE);
     p.put(CONTEXT_GAP_MAX, 0xFFFF);
     p.put(NV_COUNTERS_MAX, 0);
-    p.put(NV_INDEX_MAX, TpmLimits.MAX_NV_BUFFER_SIZE);
+    p.put(NV_INDEX_MAX, TpmLimits.MAX_NV_INDEX_SIZE);
     p.put(MEMORY, 0x6); // TPMA_MEMORY: sharedNV, objectCopiedToRam
     p.put(CLOCK_UPDATE, 1 << 22);
     p.put(CONTEXT_HASH, TpmAlgId.SHA256);
@@ -322,8 +324,12 @@ public final class GetCapability implements Command<GetCapability.In> {
         Math.max(0, TpmLimits.MAX_LOADED_OBJECTS - state.transientObjects().size()));
     p.put(HR_PERSISTENT, state.persistentObjects().size());
     p.put(HR_PERSISTENT_AVAIL, Math.max(0, 64 - state.persistentObjects().size()));
-    // DEVNOTE: the NV chapter reports its counter indices here.
-    p.put(NV_COUNTERS, 0);
+    p.put(
+        NV_COUNTERS,
+        (int)
+            state.nvIndices().values().stream()
+                .filter(e -> e instanceof NvIndex nv && nv.type() == TpmaNv.NT_COUNTER)
+                .count());
     p.put(NV_COUNTERS_AVAIL, 64);
     p.put(ALGORITHM_SET, 0);
     p.put(LOADED_CURVES, ImplementedAlgorithms.ECC_CURVES.size());

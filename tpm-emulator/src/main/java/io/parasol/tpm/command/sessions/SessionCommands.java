@@ -21,6 +21,8 @@ public final class SessionCommands implements CommandChapter {
 
   @Override
   public List<Command<?>> commands() {
-    return List.of(new StartAuthSession(saltDecryptor)); // §11.1
+    return List.of(
+        new StartAuthSession(saltDecryptor), // §11.1
+        new PolicyRestart()); // §11.2
   }
 }

@@ -70,7 +70,9 @@ class GetCapabilityTest extends TpmTestSupport {
     assertEquals(0x322E3000, property(TpmProperty.FAMILY_INDICATOR));
     assertEquals(0x5052534C, property(TpmProperty.MANUFACTURER));
     assertEquals(1024, property(TpmProperty.INPUT_BUFFER));
-    assertEquals(2048, property(TpmProperty.NV_BUFFER_MAX));
+    // libtpms' values: 1024 octets per NV command, 2048 per index.
+    assertEquals(1024, property(TpmProperty.NV_BUFFER_MAX));
+    assertEquals(2048, property(TpmProperty.NV_INDEX_MAX));
     assertEquals(64, property(TpmProperty.MAX_DIGEST));
     assertEquals(4096, property(TpmProperty.MAX_COMMAND_SIZE));
     assertEquals(

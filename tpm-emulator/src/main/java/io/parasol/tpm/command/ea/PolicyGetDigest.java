@@ -1,0 +1,37 @@
+package io.parasol.tpm.command.ea;
+
+import io.parasol.tpm.AuthRole;
+import io.parasol.tpm.TpmCc;
+import io.parasol.tpm.TpmException;
+import io.parasol.tpm.command.Command;
+import io.parasol.tpm.command.CommandContext;
+import io.parasol.tpm.command.CommandSpec;
+import io.parasol.tpm.command.HandleType;
+import io.parasol.tpm.marshal.TpmReader;
+import io.parasol.tpm.marshal.TpmWriter;
+import io.parasol.tpm.session.AuthSession;
+
+/** TPM2_PolicyGetDigest (Part 3 §23.19): the session's current policy digest. */
+public final class PolicyGetDigest implements Command<Command.NoParameters> {
+  private static final CommandSpec SPEC =
+      CommandSpec.of(TpmCc.POLICY_GET_DIGEST)
+          .handle(HandleType.SH_POLICY, AuthRole.NONE)
+          .encrypt()
+          .build();
+
+  @Override
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public NoParameters parse(TpmReader in) {
+    return NoParameters.read(in);
+  }
+
+  @Override
+  public void execute(CommandContext ctx, NoParameters in, TpmWriter out) throws TpmException {
+    AuthSession s = PolicySessions.session(ctx, 0);
+    out.write2B(s.policyDigest);
+  }
+}

@@ -4,6 +4,7 @@ import io.parasol.tpm.command.Command;
 import io.parasol.tpm.command.CommandContext;
 import io.parasol.tpm.command.CommandSpec;
 import io.parasol.tpm.command.CommandTable;
+import io.parasol.tpm.command.audit.CommandAudit;
 import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
@@ -274,6 +275,8 @@ public final class Tpm implements TpmEngine, TpmPlatform {
       auth = CommandAuthorization.none(state);
     }
     byte[] parameters = in.readBytes(in.remaining());
+    // Command audit (Part 1 §33): the cpHash over the parameters as received, Names as they are.
+    byte[] auditCpHash = CommandAudit.cpHash(state, code, entities, parameters);
     if (tag == TpmSt.SESSIONS) {
       List<AuthRole> roles = spec.handles().stream().map(h -> h.role()).toList();
       try {
@@ -318,7 +321,11 @@ public final class Tpm implements TpmEngine, TpmPlatform {
       out.writeBytes(responseParameters);
     }
     out.patchU32(2, out.size());
-    if (spec.nv() || ctx.persistentStateChanged() || auth.persistentStateChanged()) {
+    boolean auditCounted = CommandAudit.record(state, code, auditCpHash, responseParameters);
+    if (spec.nv()
+        || ctx.persistentStateChanged()
+        || auth.persistentStateChanged()
+        || auditCounted) {
       persistenceListener.run();
     }
     return out.toByteArray();

@@ -3,10 +3,13 @@ package io.parasol.tpm.command;
 import io.parasol.tpm.EntityCodec;
 import io.parasol.tpm.command.asymmetric.AsymmetricCommands;
 import io.parasol.tpm.command.asymmetric.ObjectSaltDecryptor;
+import io.parasol.tpm.command.attestation.AttestationCommands;
+import io.parasol.tpm.command.audit.CommandAuditCommands;
 import io.parasol.tpm.command.capability.CapabilityCommands;
 import io.parasol.tpm.command.clocks.ClockCommands;
 import io.parasol.tpm.command.context.ContextCommands;
 import io.parasol.tpm.command.dictionary.DictionaryAttackCommands;
+import io.parasol.tpm.command.duplication.DuplicationCommands;
 import io.parasol.tpm.command.ea.EaCommands;
 import io.parasol.tpm.command.hierarchy.HierarchyCommands;
 import io.parasol.tpm.command.integrity.IntegrityCommands;
@@ -62,11 +65,14 @@ public final class CommandTable {
     chapters.add(new TestingCommands()); // Part 3 §10
     chapters.add(new SessionCommands(new ObjectSaltDecryptor())); // Part 3 §11
     chapters.add(new ObjectCommands()); // Part 3 §12
+    chapters.add(new DuplicationCommands()); // Part 3 §13
     chapters.add(new AsymmetricCommands()); // Part 3 §14
     chapters.add(new SymmetricCommands()); // Part 3 §15
     chapters.add(new RandomCommands()); // Part 3 §16
     chapters.add(new SequenceCommands()); // Part 3 §17
+    chapters.add(new AttestationCommands()); // Part 3 §18
     chapters.add(new SigningCommands()); // Part 3 §20
+    chapters.add(new CommandAuditCommands()); // Part 3 §21
     chapters.add(new IntegrityCommands()); // Part 3 §22
     chapters.add(new EaCommands()); // Part 3 §23
     chapters.add(new HierarchyCommands()); // Part 3 §24

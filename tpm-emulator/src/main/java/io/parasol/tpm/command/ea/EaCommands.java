@@ -9,6 +9,7 @@ public final class EaCommands implements CommandChapter {
   @Override
   public List<Command<?>> commands() {
     return List.of(
+        new PolicySigned(), // §23.3
         new PolicySecret(), // §23.4
         new PolicyTicket(), // §23.5
         new PolicyOr(), // §23.6

@@ -6,6 +6,6 @@
  *
  * <p>Also here: the policy tickets ({@link PolicyTickets}: {@code TPMT_TK_AUTH} from
  * TPM2_PolicySecret/PolicySigned, and the {@code TPMT_TK_VERIFIED} check of TPM2_PolicyAuthorize).
- * TPM2_PolicySigned waits for the object chapter's signature verification.
+ * TPM2_PolicySigned checks its signature with the object chapter's {@code ObjectSigner.verify}.
  */
 package io.parasol.tpm.command.ea;

@@ -25,7 +25,8 @@ public final class NvCommands implements CommandChapter {
         new NvGlobalWriteLock(), // §31.12
         new NvRead(), // §31.13
         new NvReadLock(), // §31.14
-        new NvChangeAuth()); // §31.15
+        new NvChangeAuth(), // §31.15
+        new NvCertify()); // §31.16
   }
 
   @Override

@@ -1,0 +1,22 @@
+package io.parasol.tpm.command.attestation;
+
+import io.parasol.tpm.TpmException;
+import io.parasol.tpm.TpmRc;
+import io.parasol.tpm.marshal.Tpm2b;
+import io.parasol.tpm.marshal.TpmReader;
+import io.parasol.tpm.object.TpmtScheme;
+
+/** Unmarshalling of the parameters the attestation commands share. */
+public final class AttestParameters {
+  private AttestParameters() {}
+
+  /** {@code TPM2B_DATA qualifyingData}. */
+  public static byte[] qualifyingData(TpmReader in, int n) throws TpmException {
+    return in.parameter(n, r -> r.read2B(Tpm2b.DATA));
+  }
+
+  /** {@code TPMT_SIG_SCHEME+ inScheme}. */
+  public static TpmtScheme inScheme(TpmReader in, int n) throws TpmException {
+    return in.parameter(n, r -> TpmtScheme.read(r, TpmtScheme.SIGNATURE, true, TpmRc.SCHEME));
+  }
+}

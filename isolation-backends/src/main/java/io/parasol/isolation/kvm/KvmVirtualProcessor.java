@@ -43,12 +43,19 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
    */
   public static final int KICK_SIGNAL = 40;
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(KvmVirtualProcessor.class);
   private static final VpExit.Stopped STOPPED = new VpExit.Stopped();
   private static final VpExit.Halted HALTED = new VpExit.Halted();
   private static final int PID = LibC.getpid();
 
   private final KvmPartition partition;
   private final int index;
+
+  /** KVM_RUN's returns by exit reason (all reasons KVM defines are below 64), for debugging. */
+  private final long[] exitCounts = new long[64];
+
+  private long interruptedRuns;
   private final int fd;
   private final long runAddress;
   private final MemorySegment run;
@@ -134,6 +141,9 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
     try {
       return loop(io);
     } finally {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("vCPU {}: {}", index, exitCountSummary());
+      }
       synchronized (kickLock) {
         runningTid = 0;
         runningThread = null;
@@ -165,6 +175,7 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
       }
       int r = calls.run(fd);
       if (r < 0) {
+        interruptedRuns++;
         if (r == -Errno.EINTR || r == -Errno.EAGAIN) {
           if (interrupted()) {
             return STOPPED;
@@ -173,7 +184,9 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
         }
         throw new ErrnoException("KVM_RUN", -r);
       }
-      switch (run.get(JAVA_INT, KvmAbi.RUN_EXIT_REASON)) {
+      int reason = run.get(JAVA_INT, KvmAbi.RUN_EXIT_REASON);
+      exitCounts[reason & (exitCounts.length - 1)]++;
+      switch (reason) {
         case KvmAbi.KVM_EXIT_IO -> portIo(io);
         case KvmAbi.KVM_EXIT_MMIO -> mmio(io);
         case KvmAbi.KVM_EXIT_IOAPIC_EOI ->
@@ -207,12 +220,22 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
               describeState());
         }
         default -> {
-          int reason = run.get(JAVA_INT, KvmAbi.RUN_EXIT_REASON);
           return new VpExit.InternalError(
               "unhandled KVM exit " + exitName(reason) + " (" + reason + ")", describeState());
         }
       }
     }
+  }
+
+  /** KVM_RUN's returns so far by exit reason, e.g. {@code KVM_EXIT_IO 5200, EINTR 3}. */
+  private String exitCountSummary() {
+    StringBuilder out = new StringBuilder("KVM_RUN returns:");
+    for (int reason = 0; reason < exitCounts.length; reason++) {
+      if (exitCounts[reason] > 0) {
+        out.append(' ').append(exitName(reason)).append(' ').append(exitCounts[reason]).append(',');
+      }
+    }
+    return out.append(" EINTR ").append(interruptedRuns).toString();
   }
 
   /** After EINTR: consume the kick, then say whether the run must end. */

@@ -23,6 +23,7 @@ SCALE="${1:-1}"
 # context switch on that CPU, never with a cross-CPU wake-up, which in a VM whose idle vCPUs halt
 # costs tens of microseconds and made medians flip between runs. TPM_BENCH_CPU picks the CPU
 # (default: the last one); TPM_BENCH_CPU=none leaves placement to the scheduler.
+# TPM_BENCH_PARASOL_JAVA_OPTS adds JVM options to Parasol's server (a profiler, for instance).
 bench_cpu="${TPM_BENCH_CPU:-$(($(nproc) - 1))}"
 pin=()
 [ "$bench_cpu" = none ] || pin=(taskset -c "$bench_cpu")
@@ -46,7 +47,7 @@ trap cleanup EXIT
 
 # Parasol: free ports chosen by the server, read from its "swtpm: data HOST:PORT" line.
 "${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -XX:+UseSerialGC -cp "$parasol_root/host-tools/target/host-tools.jar:$parasol_root/host-tools/target/lib/*" \
+  -XX:+UseSerialGC ${TPM_BENCH_PARASOL_JAVA_OPTS:-} -cp "$parasol_root/host-tools/target/host-tools.jar:$parasol_root/host-tools/target/lib/*" \
   io.parasol.tools.cli.Main tpm serve --state "$work/parasol/vtpm" --swtpm 0 \
   >"$work/parasol.out" 2>"$work/parasol.err" &
 pids+=($!)

@@ -137,12 +137,17 @@ public final class TpmBench {
   static final int KEY_ATTRIBUTES = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6); // fixedTPM..userWithAuth
 
   static byte[] rsaTemplate(int attributes) {
-    ByteBuffer t = ByteBuffer.allocate(64);
+    return rsaTemplate(attributes, new byte[0]);
+  }
+
+  /** An RSA-2048 template whose unique field is {@code unique}: a different primary key for each. */
+  static byte[] rsaTemplate(int attributes, byte[] unique) {
+    ByteBuffer t = ByteBuffer.allocate(64 + unique.length);
     t.putShort((short) 0x0001).putShort((short) 0x000B).putInt(attributes).putShort((short) 0);
     t.putShort((short) 0x0010); // symmetric NULL
     t.putShort((short) 0x0014).putShort((short) 0x000B); // RSASSA-SHA256
     t.putShort((short) 2048).putInt(0); // keyBits, exponent
-    t.putShort((short) 0); // unique
+    t.putShort((short) unique.length).put(unique); // unique
     return Arrays.copyOf(t.array(), t.position());
   }
 
@@ -206,10 +211,20 @@ public final class TpmBench {
   static final class Setup {
     int rsaKey = -1, eccKey = -1, quoteKey = -1;
     boolean nv;
+    long fresh;
     final java.util.Set<String> unavailable = new java.util.HashSet<>();
   }
 
-  record Op(String name, int iterations, Step step) {}
+  /**
+   * An operation: its name, iterations per pass, and untimed warm-up runs before the first pass (so
+   * a JIT-compiled server is measured compiled, as it runs in use).
+   */
+  record Op(String name, int iterations, int warmup, Step step) {}
+
+  /** A unique field for a fresh primary key: the k-th of the run, the same k on both TPMs. */
+  static byte[] uniqueOf(long k) {
+    return ByteBuffer.allocate(8).putLong(k).array();
+  }
 
   interface Step {
     /** Runs the operation once; returns its nanoseconds, or -1 if not implemented. */
@@ -317,17 +332,18 @@ public final class TpmBench {
     byte[] nonce = Arrays.copyOf(DIGEST, 32);
     List<Op> ops =
         List.of(
-            new Op("PCR_Extend", 400, (t, s) -> timed(t, new Cmd(0x182).handle(16).pw().u32(1).u16(0x000B).bytes(DIGEST).build(), null)),
-            new Op("PCR_Read", 400, (t, s) -> timed(t, new Cmd(0x17E).bytes(pcrSelection0()).build(), null)),
-            new Op("GetRandom(32)", 400, (t, s) -> timed(t, new Cmd(0x17B).u16(32).build(), null)),
-            new Op("CreatePrimary RSA-2048", 8, (t, s) -> createAndFlush(t, createPrimary(rsaTemplate(KEY_ATTRIBUTES | SIGN)))),
-            new Op("CreatePrimary ECC P-256", 100, (t, s) -> createAndFlush(t, createPrimary(eccTemplate(KEY_ATTRIBUTES | SIGN)))),
-            new Op("ECDSA P-256 Sign", 200, (t, s) -> key(t, s, "ecc") == -1 ? -1 : timed(t, sign(s.eccKey), null)),
-            new Op("RSA-2048 Sign", 100, (t, s) -> key(t, s, "rsa") == -1 ? -1 : timed(t, sign(s.rsaKey), null)),
-            new Op("Quote (ECDSA P-256)", 200, (t, s) -> key(t, s, "quote") == -1 ? -1 : timed(t, new Cmd(0x158).handle(s.quoteKey).pw().u16(0).u16(0x0010).bytes(pcrSelection0()).build(), null)),
-            new Op("NV_Write 1 KiB", 200, (t, s) -> !s.nv ? -1 : timed(t, new Cmd(0x137).handle(RH_OWNER).handle(NV_INDEX).pw().b2(NV_DATA).u16(0).build(), null)),
-            new Op("NV_Read 1 KiB", 200, (t, s) -> !s.nv ? -1 : timed(t, new Cmd(0x14E).handle(RH_OWNER).handle(NV_INDEX).pw().u16(NV_BYTES).u16(0).build(), null)),
-            new Op("StartAuthSession", 300, (t, s) -> {
+            new Op("PCR_Extend", 1000, 5000, (t, s) -> timed(t, new Cmd(0x182).handle(16).pw().u32(1).u16(0x000B).bytes(DIGEST).build(), null)),
+            new Op("PCR_Read", 1000, 5000, (t, s) -> timed(t, new Cmd(0x17E).bytes(pcrSelection0()).build(), null)),
+            new Op("GetRandom(32)", 1000, 5000, (t, s) -> timed(t, new Cmd(0x17B).u16(32).build(), null)),
+            new Op("CreatePrimary RSA-2048", 8, 2, (t, s) -> createAndFlush(t, createPrimary(rsaTemplate(KEY_ATTRIBUTES | SIGN)))),
+            new Op("CreatePrimary RSA-2048 new", 10, 1, (t, s) -> createAndFlush(t, createPrimary(rsaTemplate(KEY_ATTRIBUTES | SIGN, uniqueOf(s.fresh++))))),
+            new Op("CreatePrimary ECC P-256", 100, 300, (t, s) -> createAndFlush(t, createPrimary(eccTemplate(KEY_ATTRIBUTES | SIGN)))),
+            new Op("ECDSA P-256 Sign", 200, 1000, (t, s) -> key(t, s, "ecc") == -1 ? -1 : timed(t, sign(s.eccKey), null)),
+            new Op("RSA-2048 Sign", 100, 300, (t, s) -> key(t, s, "rsa") == -1 ? -1 : timed(t, sign(s.rsaKey), null)),
+            new Op("Quote (ECDSA P-256)", 200, 1000, (t, s) -> key(t, s, "quote") == -1 ? -1 : timed(t, new Cmd(0x158).handle(s.quoteKey).pw().u16(0).u16(0x0010).bytes(pcrSelection0()).build(), null)),
+            new Op("NV_Write 1 KiB", 200, 200, (t, s) -> !s.nv ? -1 : timed(t, new Cmd(0x137).handle(RH_OWNER).handle(NV_INDEX).pw().b2(NV_DATA).u16(0).build(), null)),
+            new Op("NV_Read 1 KiB", 1000, 5000, (t, s) -> !s.nv ? -1 : timed(t, new Cmd(0x14E).handle(RH_OWNER).handle(NV_INDEX).pw().u16(NV_BYTES).u16(0).build(), null)),
+            new Op("StartAuthSession", 1000, 5000, (t, s) -> {
               int[] h = new int[1];
               long ns = timed(t, new Cmd(0x176).handle(RH_NULL).handle(RH_NULL).b2(nonce).u16(0).u8(0).u16(0x0010).u16(0x000B).build(), h);
               if (ns >= 0) {
@@ -345,6 +361,21 @@ public final class TpmBench {
       }
       Map<String, List<List<Long>>> samples = new LinkedHashMap<>();
       Map<String, boolean[]> missingByOp = new LinkedHashMap<>();
+      // Warm-up: every operation on both TPMs, alternating, untimed.
+      for (Op op : ops) {
+        boolean[] missing = missingByOp.computeIfAbsent(op.name(), k -> new boolean[2]);
+        int w = (int) Math.ceil(op.warmup() * Math.min(1.0, scale));
+        for (int k = 0; k < w; k++) {
+          for (int i = 0; i < 2; i++) {
+            if (!missing[i] && op.step().run(tpms[i], setups[i]) < 0) {
+              missing[i] = true;
+            }
+          }
+        }
+        for (int i = 0; i < 2; i++) {
+          flushKeys(tpms[i], setups[i]);
+        }
+      }
       for (int pass = 0; pass < passes; pass++) {
         for (Op op : ops) {
           int n = Math.max(3, (int) Math.round(op.iterations() * scale));

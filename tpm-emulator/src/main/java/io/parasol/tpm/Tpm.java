@@ -47,6 +47,9 @@ public final class Tpm implements TpmEngine, TpmPlatform {
   private boolean tpmEstablished;
   private Map<HashAlgorithm, MessageDigest> hashSequence;
   private Runnable persistenceListener = () -> {};
+  // Reused under the lock by every command: the response parameters and authorisation area.
+  private final TpmWriter responseParameters = new TpmWriter(1024);
+  private final TpmWriter responseAuthorizations = new TpmWriter(256);
 
   private Tpm(TpmState state, CommandTable commands) {
     this.state = state;
@@ -274,11 +277,21 @@ public final class Tpm implements TpmEngine, TpmPlatform {
       }
       auth = CommandAuthorization.none(state);
     }
-    byte[] parameters = in.readBytes(in.remaining());
-    // Command audit (Part 1 §33): the cpHash over the parameters as received, Names as they are.
-    byte[] auditCpHash = CommandAudit.cpHash(state, code, entities, parameters);
+    // Command audit (Part 1 §33): the cpHash over the parameters as received, Names as they are;
+    // looked at without consuming them, and only for an audited command.
+    byte[] auditCpHash =
+        CommandAudit.isAudited(state, code)
+            ? CommandAudit.cpHash(state, code, entities, in.peekRemaining())
+            : null;
+    // Without sessions the parameters are read in place; with sessions they are copied, for the
+    // cpHash and the decryption of the first parameter.
+    TpmReader paramReader = in;
     if (tag == TpmSt.SESSIONS) {
-      List<AuthRole> roles = spec.handles().stream().map(h -> h.role()).toList();
+      byte[] parameters = in.readBytes(in.remaining());
+      List<AuthRole> roles = new ArrayList<>(handles.length);
+      for (CommandSpec.HandleSlot slot : spec.handles()) {
+        roles.add(slot.role());
+      }
       try {
         auth.authorize(
             new CommandAuthorization.CommandView(
@@ -289,46 +302,76 @@ public final class Tpm implements TpmEngine, TpmPlatform {
         }
         throw e;
       }
-      parameters = auth.decryptParameter(parameters);
+      paramReader = new TpmReader(auth.decryptParameter(parameters));
     }
 
     // Parameters, then the command itself (Part 3 §5.4: nothing changes unless all parsed).
-    TpmReader paramReader = new TpmReader(parameters);
     P parsed = cmd.parse(paramReader);
     if (!paramReader.atEnd()) {
       throw new TpmException(TpmRc.SIZE);
     }
     CommandContext ctx =
         new CommandContext(state, commands, locality, code, handles, entities, auth.uses());
-    TpmWriter params = new TpmWriter();
+    TpmWriter params = responseParameters.reset();
     cmd.execute(ctx, parsed, params);
 
-    // The response (Part 1 §18.8–18.10).
+    // The response (Part 1 §18.8–18.10), assembled once at its exact size.
     if (ctx.responseHandle().isPresent() != spec.responseHandle()) {
       throw new IllegalStateException(spec.name() + " response handle does not match its spec");
     }
-    TpmWriter out = new TpmWriter(TpmLimits.HEADER_SIZE + params.size() + 64);
-    out.writeU16(tag).writeU32(0).writeU32(TpmRc.SUCCESS);
-    ctx.responseHandle().ifPresent(out::writeU32);
-    byte[] responseParameters = params.toByteArray();
+    TpmWriter authArea = null;
+    byte[] sessionParameters = null;
     if (tag == TpmSt.SESSIONS) {
-      TpmWriter authArea = new TpmWriter();
-      auth.respond(code, responseParameters, authArea);
-      out.writeU32(responseParameters.length);
-      out.writeBytes(responseParameters);
-      out.writeBytes(authArea.toByteArray());
-    } else {
-      out.writeBytes(responseParameters);
+      authArea = responseAuthorizations.reset();
+      // respond() encrypts the first parameter in place if a session asks for it.
+      sessionParameters = params.toByteArray();
+      auth.respond(code, sessionParameters, authArea);
     }
-    out.patchU32(2, out.size());
-    boolean auditCounted = CommandAudit.record(state, code, auditCpHash, responseParameters);
+    int size =
+        TpmLimits.HEADER_SIZE
+            + (spec.responseHandle() ? 4 : 0)
+            + (authArea != null ? 4 + authArea.size() : 0)
+            + params.size();
+    byte[] response = new byte[size];
+    int at = putU32(response, putU32(response, putU16(response, 0, tag), size), TpmRc.SUCCESS);
+    if (spec.responseHandle()) {
+      at = putU32(response, at, ctx.responseHandle().getAsInt());
+    }
+    if (sessionParameters != null) {
+      at = putU32(response, at, sessionParameters.length);
+      System.arraycopy(sessionParameters, 0, response, at, sessionParameters.length);
+      authArea.copyTo(response, at + sessionParameters.length);
+    } else {
+      params.copyTo(response, at);
+    }
+    boolean auditCounted =
+        auditCpHash != null
+            && CommandAudit.record(
+                state,
+                code,
+                auditCpHash,
+                sessionParameters != null ? sessionParameters : params.toByteArray());
     if (spec.nv()
         || ctx.persistentStateChanged()
         || auth.persistentStateChanged()
         || auditCounted) {
       persistenceListener.run();
     }
-    return out.toByteArray();
+    return response;
+  }
+
+  private static int putU16(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 8);
+    b[at + 1] = (byte) v;
+    return at + 2;
+  }
+
+  private static int putU32(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+    return at + 4;
   }
 
   // ------------------------------------------------------------------------- platform

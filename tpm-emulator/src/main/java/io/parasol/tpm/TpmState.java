@@ -1,6 +1,7 @@
 package io.parasol.tpm;
 
 import io.parasol.tpm.crypto.HashAlgorithm;
+import io.parasol.tpm.object.PrimaryObjectCache;
 import io.parasol.tpm.pcr.PcrBanks;
 import io.parasol.tpm.session.SessionTable;
 import java.security.SecureRandom;
@@ -45,6 +46,7 @@ public final class TpmState {
   // ---- persistent ----
   private final EnumMap<Hierarchy, byte[]> seeds = new EnumMap<>(Hierarchy.class);
   private final EnumMap<Hierarchy, byte[]> proofs = new EnumMap<>(Hierarchy.class);
+  private final PrimaryObjectCache primaryObjects = new PrimaryObjectCache();
   private final Map<Integer, PermanentAuth> permanentAuths = new TreeMap<>();
   private boolean disableClear;
   private final DictionaryAttack dictionaryAttack = new DictionaryAttack();
@@ -142,6 +144,15 @@ public final class TpmState {
   /** Replaces the primary seed of {@code h} with a fresh random one. */
   public void regenerateSeed(Hierarchy h) {
     seeds.put(h, randomBytes(TpmLimits.PRIMARY_SEED_SIZE));
+    primaryObjects.forget(h);
+  }
+
+  /**
+   * Primary objects derived recently from the current seeds (volatile; emptied for a hierarchy
+   * whenever its seed changes).
+   */
+  public PrimaryObjectCache primaryObjectCache() {
+    return primaryObjects;
   }
 
   /** Replaces the proof of {@code h} with a fresh random one. */
@@ -623,6 +634,7 @@ public final class TpmState {
 
   void restoreSecrets(Hierarchy h, byte[] seed, byte[] proof) {
     seeds.put(h, seed.clone());
+    primaryObjects.forget(h);
     proofs.put(h, proof.clone());
   }
 

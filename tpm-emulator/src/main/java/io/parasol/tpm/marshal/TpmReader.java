@@ -151,6 +151,11 @@ public final class TpmReader {
     return value;
   }
 
+  /** A copy of the bytes not read yet; the position does not move. */
+  public byte[] peekRemaining() {
+    return java.util.Arrays.copyOfRange(buf, pos, end);
+  }
+
   /** A sub-reader over the next {@code n} bytes, which this reader skips. */
   public TpmReader slice(int n) throws TpmException {
     need(n);

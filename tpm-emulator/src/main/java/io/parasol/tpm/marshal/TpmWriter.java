@@ -115,6 +115,18 @@ public final class TpmWriter {
     buf[offset + 3] = (byte) v;
   }
 
+  /** Empties the writer, keeping its buffer, so a dispatcher can reuse it for the next command. */
+  public TpmWriter reset() {
+    len = 0;
+    return this;
+  }
+
+  /** Copies the bytes written into {@code dst} at {@code offset}; returns the offset after them. */
+  public int copyTo(byte[] dst, int offset) {
+    System.arraycopy(buf, 0, dst, offset, len);
+    return offset + len;
+  }
+
   /** A copy of the bytes written. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, len);

@@ -11,6 +11,7 @@ import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.crypto.Rsa;
 import io.parasol.tpm.crypto.RsaPrivateKey;
 import io.parasol.tpm.crypto.TpmCryptoException;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 
 /**
@@ -38,6 +39,32 @@ public final class ObjectGenerator {
     HashAlgorithm hash = template.nameHash().orElseThrow();
     return CtrDrbg.fromSeed(
         hash, state.seed(h), CtrDrbg.PRIMARY_OBJECT_CREATION, template.name(), in.data());
+  }
+
+  /**
+   * Generates a primary object of {@code template} in {@code h}: {@link #generate} from {@link
+   * #primaryRandom}, or for RSA, whose prime search is slow, the same object again from the state's
+   * {@link PrimaryObjectCache} when it was derived before from the same seed, template and data.
+   *
+   * @throws TpmException as {@link #generate}
+   */
+  public static Generated generatePrimary(
+      TpmState state, Hierarchy h, TpmtPublic template, SensitiveCreate in) throws TpmException {
+    if (!(template.parameters() instanceof TpmtPublic.RsaParms)) {
+      return generate(template, in, primaryRandom(state, h, template, in));
+    }
+    PrimaryObjectCache cache = state.primaryObjectCache();
+    ByteBuffer key = PrimaryObjectCache.key(h, state.seed(h), template.name(), in.data());
+    Generated cached = cache.get(h, key);
+    if (cached == null) {
+      cached = generate(template, in, primaryRandom(state, h, template, in));
+      cache.put(h, key, cached);
+    }
+    // The authValue is the caller's, not part of the derivation.
+    TpmtSensitive s = cached.sensitive();
+    return new Generated(
+        cached.publicArea(),
+        new TpmtSensitive(s.sensitiveType(), in.userAuth(), s.seedValue(), s.sensitive()));
   }
 
   /**

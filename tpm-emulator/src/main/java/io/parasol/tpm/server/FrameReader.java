@@ -26,7 +26,7 @@ final class FrameReader {
    * cleanly, between requests.
    */
   boolean awaitRequest() throws IOException {
-    return position < limit || fill();
+    return position < limit || fill(false);
   }
 
   /** Bytes received but not yet consumed. */
@@ -72,7 +72,7 @@ final class FrameReader {
   /** Reads exactly {@code length} bytes into {@code dst[offset..]}. */
   void read(byte[] dst, int offset, int length) throws IOException {
     while (length > 0) {
-      if (position == limit && !fill()) {
+      if (position == limit && !fill(true)) {
         throw new TruncatedFrameException("connection closed inside a frame");
       }
       int n = Math.min(length, limit - position);
@@ -92,7 +92,7 @@ final class FrameReader {
   /** Consumes and drops {@code length} bytes. */
   void skip(long length) throws IOException {
     while (length > 0) {
-      if (position == limit && !fill()) {
+      if (position == limit && !fill(true)) {
         throw new TruncatedFrameException("connection closed inside a frame");
       }
       int n = (int) Math.min(length, limit - position);
@@ -103,14 +103,20 @@ final class FrameReader {
 
   private void require(int n) throws IOException {
     while (limit - position < n) {
-      if (!fill()) {
+      if (!fill(true)) {
         throw new TruncatedFrameException("connection closed inside a frame");
       }
     }
   }
 
-  /** One receive into the free end of the buffer (compacting first); false at end of stream. */
-  private boolean fill() throws IOException {
+  /**
+   * One receive into the free end of the buffer (compacting first); false at end of stream. {@code
+   * inRequest}: the bytes awaited are the rest of a request that has begun.
+   */
+  private boolean fill(boolean inRequest) throws IOException {
+    if (inRequest) {
+      transport.awaitingRestOfRequest();
+    }
     if (position == limit) {
       position = limit = 0;
     } else if (limit == buffer.length) {

@@ -13,6 +13,15 @@ interface Transport extends Closeable {
   /** One receive of at most {@code length} bytes: the count read (at least 1), or -1 at the end. */
   int read(byte[] dst, int offset, int length) throws IOException;
 
+  /**
+   * Called before a read that waits for the rest of a request already begun. A TCP transport
+   * acknowledges what it has received at once ({@code TCP_QUICKACK}, which also sends an ACK the
+   * kernel was delaying): a client that writes a request in pieces without {@code TCP_NODELAY}
+   * (tpm2-tss's mssim TCTI: the frame header, then the command) has its next piece held by Nagle's
+   * algorithm until that ACK, which a delayed ACK would stall by about 40 ms.
+   */
+  default void awaitingRestOfRequest() throws IOException {}
+
   /** Writes all of {@code src}, in one system call where the socket takes it. */
   void write(byte[] src) throws IOException;
 

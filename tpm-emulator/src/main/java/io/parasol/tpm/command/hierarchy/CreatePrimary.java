@@ -69,10 +69,7 @@ public final class CreatePrimary implements Command<CreatePrimary.In> {
     ObjectTemplateCheck.checkSensitiveCreate(template, in.inSensitive(), 1, 2);
     int handle = ctx.state().allocateTransientHandle();
     ObjectGenerator.Generated g =
-        ObjectGenerator.generate(
-            template,
-            in.inSensitive(),
-            ObjectGenerator.primaryRandom(ctx.state(), hierarchy, template, in.inSensitive()));
+        ObjectGenerator.generatePrimary(ctx.state(), hierarchy, template, in.inSensitive());
     TpmtPublic pub = g.publicArea();
     TpmObject object =
         new TpmObject(

@@ -64,10 +64,7 @@ public final class CreateLoaded implements Command<CreateLoaded.In> {
       int handle = ctx.state().allocateTransientHandle();
       Hierarchy h = Hierarchy.of(parentHandle).orElseThrow();
       ObjectGenerator.Generated g =
-          ObjectGenerator.generate(
-              in.inPublic(),
-              in.inSensitive(),
-              ObjectGenerator.primaryRandom(ctx.state(), h, in.inPublic(), in.inSensitive()));
+          ObjectGenerator.generatePrimary(ctx.state(), h, in.inPublic(), in.inSensitive());
       object =
           new TpmObject(
               handle,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.parasol.tpm.Hierarchy;
 import io.parasol.tpm.TpmAlgId;
 import io.parasol.tpm.TpmCc;
 import io.parasol.tpm.TpmHandle;
@@ -14,7 +15,10 @@ import io.parasol.tpm.TpmResponse;
 import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.marshal.Tpm2b;
 import io.parasol.tpm.marshal.TpmReader;
+import io.parasol.tpm.object.ObjectGenerator;
 import io.parasol.tpm.object.PublicTemplates;
+import io.parasol.tpm.object.SensitiveCreate;
+import io.parasol.tpm.object.TpmObject;
 import io.parasol.tpm.object.TpmaObject;
 import io.parasol.tpm.object.TpmtPublic;
 import io.parasol.tpm.object.TpmtScheme;
@@ -42,6 +46,46 @@ class CreatePrimaryTest extends ObjectTestSupport {
     // Another hierarchy has another seed.
     Created e = createPrimary(TpmHandle.RH_ENDORSEMENT, PublicTemplates.rsaStorage(2048));
     assertFalse(Arrays.equals(a.publicArea().unique(), e.publicArea().unique()));
+  }
+
+  @Test
+  void cachedRsaPrimaryIsTheDerivedOneWithItsOwnAuthAndGoesWithItsSeed() throws Exception {
+    TpmtPublic t = PublicTemplates.rsaStorage(2048);
+    var cache = tpm.state().primaryObjectCache();
+    Created a = createPrimary(TpmHandle.RH_ENDORSEMENT, t);
+    assertEquals(1, cache.size());
+    // What the cache gives back is what the derivation from the seed gives.
+    SensitiveCreate empty = new SensitiveCreate(new byte[0], new byte[0]);
+    ObjectGenerator.Generated derived =
+        ObjectGenerator.generate(
+            t, empty, ObjectGenerator.primaryRandom(tpm.state(), Hierarchy.ENDORSEMENT, t, empty));
+    Created b = createPrimary(TpmHandle.RH_ENDORSEMENT, t, "pw".getBytes(), new byte[0]);
+    assertEquals(1, cache.size());
+    assertEquals(derived.publicArea(), a.publicArea());
+    assertEquals(derived.publicArea(), b.publicArea());
+    TpmObject objectB = (TpmObject) tpm.state().transientObjects().get(b.handle());
+    assertArrayEquals("pw".getBytes(), objectB.sensitive().authValue());
+    assertArrayEquals(derived.sensitive().seedValue(), objectB.sensitive().seedValue());
+    assertArrayEquals(derived.sensitive().sensitive(), objectB.sensitive().sensitive());
+    TpmObject objectA = (TpmObject) tpm.state().transientObjects().get(a.handle());
+    assertEquals(0, objectA.sensitive().authValue().length);
+    // The same template in the owner hierarchy is another key, another entry.
+    Created o = createPrimary(TpmHandle.RH_OWNER, t);
+    assertFalse(Arrays.equals(a.publicArea().unique(), o.publicArea().unique()));
+    assertEquals(2, cache.size());
+    // TPM2_ChangeEPS: the endorsement entry goes with the seed, the owner one stays.
+    flush(a.handle());
+    flush(b.handle());
+    flush(o.handle());
+    expect(TpmRc.SUCCESS, command(TpmCc.CHANGE_EPS).handle(TpmHandle.RH_PLATFORM).password());
+    assertEquals(1, cache.size());
+    Created c = createPrimary(TpmHandle.RH_ENDORSEMENT, t);
+    assertFalse(Arrays.equals(a.publicArea().unique(), c.publicArea().unique()));
+    // TPM2_Clear changes the owner seed.
+    flush(c.handle());
+    expect(TpmRc.SUCCESS, command(TpmCc.CLEAR).handle(TpmHandle.RH_PLATFORM).password());
+    Created o2 = createPrimary(TpmHandle.RH_OWNER, t);
+    assertFalse(Arrays.equals(o.publicArea().unique(), o2.publicArea().unique()));
   }
 
   @Test

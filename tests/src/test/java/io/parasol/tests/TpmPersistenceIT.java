@@ -19,10 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code parasol tpm serve}'s sealed state through real restarts: what a TPM keeps across power
  * cycles survives a stop and start of the server (and Shutdown(STATE) keeps PCRs for a Resume); a
  * replayed older state file, another key or a damaged file stop it from starting, with one sentence
- * and the documented exit code; a SIGKILL loses nothing that was acknowledged.
- *
- * <p>DEVNOTE: NV indices and persistent objects join the restart test when NV_DefineSpace and
- * EvictControl land (see TpmToolsIT's expected-to-fail list).
+ * and the documented exit code; a SIGKILL loses nothing that was acknowledged. NV indices (ordinary
+ * and counter) and persistent keys survive stops, restarts and a SIGKILL.
  */
 class TpmPersistenceIT {
   private static final String EXTEND =
@@ -152,6 +150,74 @@ class TpmPersistenceIT {
     TpmUnderTest.Parasol fine = serve(state);
     ok(fine, "tpm2_startup -c");
     stop(fine);
+  }
+
+  @Test
+  void nvIndicesCountersAndPersistentKeysSurviveRestartsAndAKill() throws Exception {
+    Path state = root.resolve("vtpm");
+    Files.write(
+        root.resolve("nv-data.bin"),
+        "parasol keeps NV data, 31 bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    TpmUnderTest.Parasol first = serve(state);
+    ok(first, "tpm2_startup -c");
+    ok(first, "tpm2_nvdefine 0x1500020 -C o -s 31 -a ownerread|ownerwrite");
+    ok(first, "tpm2_nvwrite 0x1500020 -C o -i nv-data.bin");
+    ok(first, "tpm2_nvdefine 0x1500021 -C o -s 8 -a nt=counter|ownerread|ownerwrite");
+    ok(first, "tpm2_nvincrement 0x1500021 -C o");
+    ok(first, "tpm2_nvincrement 0x1500021 -C o");
+    long counter = counter(first);
+    ok(first, "tpm2_createprimary -C o -G rsa2048 -c prim.ctx");
+    ok(first, "tpm2_evictcontrol -C o -c prim.ctx 0x81000005");
+    ok(first, "tpm2_flushcontext -t");
+    ok(first, "tpm2_readpublic -c 0x81000005 -n persistent-before.name");
+    // A child of the persistent key, created before the restart and loaded after it, shows that
+    // the key's private part (its seed) survived, not only its public area.
+    ok(first, "tpm2_create -C 0x81000005 -i nv-data.bin -u sealed.pub -r sealed.priv");
+    ok(first, "tpm2_flushcontext -t");
+    stop(first);
+
+    TpmUnderTest.Parasol second = serve(state);
+    ok(second, "tpm2_startup -c"); // a TPM Reset: NV and persistent objects are kept
+    ok(second, "tpm2_nvread 0x1500020 -C o -s 31 -o nv-read.bin");
+    assertEquals(
+        HexFormat.of().formatHex(Files.readAllBytes(root.resolve("nv-data.bin"))),
+        HexFormat.of().formatHex(Files.readAllBytes(root.resolve("nv-read.bin"))));
+    assertEquals(counter, counter(second), "the counter after a restart");
+    String handles = ok(second, "tpm2_getcap handles-persistent").stdout();
+    assertTrue(handles.contains("0x81000005"), handles);
+    ok(second, "tpm2_readpublic -c 0x81000005 -n persistent-after.name");
+    assertEquals(
+        HexFormat.of().formatHex(Files.readAllBytes(root.resolve("persistent-before.name"))),
+        HexFormat.of().formatHex(Files.readAllBytes(root.resolve("persistent-after.name"))));
+    ok(second, "tpm2_load -C 0x81000005 -u sealed.pub -r sealed.priv -c sealed.ctx");
+    ok(second, "tpm2_unseal -c sealed.ctx -o unsealed.bin");
+    assertEquals(
+        HexFormat.of().formatHex(Files.readAllBytes(root.resolve("nv-data.bin"))),
+        HexFormat.of().formatHex(Files.readAllBytes(root.resolve("unsealed.bin"))));
+    ok(second, "tpm2_flushcontext -t");
+    ok(second, "tpm2_nvincrement 0x1500021 -C o");
+    second.kill(); // SIGKILL: the increment was acknowledged, so it must be there
+
+    TpmUnderTest.Parasol third = serve(state);
+    ok(third, "tpm2_startup -c");
+    assertEquals(counter + 1, counter(third), "the counter after a SIGKILL");
+    ok(third, "tpm2_evictcontrol -C o -c 0x81000005");
+    ok(third, "tpm2_nvundefine 0x1500020 -C o");
+    ok(third, "tpm2_nvundefine 0x1500021 -C o");
+    stop(third);
+
+    TpmUnderTest.Parasol fourth = serve(state);
+    ok(fourth, "tpm2_startup -c");
+    assertEquals("", ok(fourth, "tpm2_getcap handles-persistent").stdout().trim());
+    assertEquals("", ok(fourth, "tpm2_getcap handles-nv-index").stdout().trim());
+    assertFalse(tool(fourth, "tpm2_readpublic -c 0x81000005").succeeded());
+    stop(fourth);
+  }
+
+  /** The counter index 0x1500021's value (tpm2_nvread: 8 big-endian octets). */
+  private long counter(TpmUnderTest tpm) throws Exception {
+    ok(tpm, "tpm2_nvread 0x1500021 -C o -s 8 -o counter.bin");
+    return java.nio.ByteBuffer.wrap(Files.readAllBytes(root.resolve("counter.bin"))).getLong();
   }
 
   /** One "parasol: ..." line naming the reason, and no stack trace. */

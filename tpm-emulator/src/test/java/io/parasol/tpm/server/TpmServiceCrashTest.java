@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.parasol.tpm.Tpm;
+import io.parasol.tpm.TpmState;
 import io.parasol.tpm.state.AnchorFileCounter;
 import io.parasol.tpm.state.KeyFileStateKeyProvider;
 import io.parasol.tpm.state.TpmStateException;
@@ -31,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The served vTPM under SIGKILL: a {@link TpmServiceCrashWriter} (engine, persistence listener,
  * sealed store, as {@code parasol tpm serve} wires them) changes persistent state command after
- * command and is killed at a random moment, hundreds of times. After each kill the state must open
- * (never corrupt, never refused) and hold the last change the writer acknowledged, or the one it
- * was making: a response is sent only after its state is durable.
+ * command and is killed at a random moment, hundreds of times. The changes are NV writes: an
+ * NV_Increment of a counter index, then an NV_Write of its value into an ordinary index. After each
+ * kill the state must open (never corrupt, never refused) and hold the last change the writer
+ * acknowledged, or the one it was making: a response is sent only after its state is durable.
  *
  * <p>Rounds: {@code parasol.serviceCrashTest.rounds} (default 200); seed: {@code
  * parasol.serviceCrashTest.seed} (default: time, printed). The child starts fast as in {@code
@@ -66,7 +68,7 @@ class TpmServiceCrashTest {
         new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(childErr.toFile()));
 
-    long expected = -1; // maxTries found after the previous round; -1 before the first
+    long expected = -1; // the counter found after the previous round; -1 before the first
     int acks = 0;
     int unacknowledgedFound = 0;
     for (int round = 0; round < ROUNDS; round++) {
@@ -106,11 +108,14 @@ class TpmServiceCrashTest {
         }
       }
       long found;
+      long copy;
       try (TpmStateStore store =
           TpmStateStore.open(
               stateDir, keys, new AnchorFileCounter(TpmService.anchorFileFor(keyFile), keys))) {
         byte[] payload = store.load().orElseThrow();
-        found = Tpm.restore(payload).state().dictionaryAttack().maxTries();
+        TpmState restored = Tpm.restore(payload).state();
+        found = TpmServiceCrashWriter.value(restored, TpmServiceCrashWriter.COUNTER);
+        copy = TpmServiceCrashWriter.value(restored, TpmServiceCrashWriter.COPY);
       } catch (TpmStateException e) {
         throw new AssertionError(
             "round %d: the state was refused after a kill (last acknowledged %d)"
@@ -119,8 +124,15 @@ class TpmServiceCrashTest {
       }
       if (found != lastAcknowledged && found != lastAcknowledged + 1) {
         fail(
-            "round %d: found maxTries %d after the writer acknowledged %d"
+            "round %d: found counter %d after the writer acknowledged %d"
                 .formatted(round, found, lastAcknowledged));
+      }
+      // The copy follows the counter: equal, or one behind when the kill came between the
+      // increment and the write (never behind an acknowledged value).
+      if (copy != found && !(copy == found - 1 && found == lastAcknowledged + 1)) {
+        fail(
+            "round %d: found copy %d beside counter %d (acknowledged %d)"
+                .formatted(round, copy, found, lastAcknowledged));
       }
       if (found == lastAcknowledged + 1) {
         unacknowledgedFound++;

@@ -329,13 +329,25 @@ class CryptoCommandsTest extends ObjectTestSupport {
             .body();
     assertEquals(TpmAlgId.ECC_NIST_P256, p.readU16());
     assertEquals(256, p.readU16());
-    p.readU16();
-    p.readU16();
+    // kdf KDF1_SP800_56A/SHA-256, sign NULL: what libtpms (swtpm) answers for P-256
+    assertEquals(TpmAlgId.KDF1_SP800_56A, p.readU16());
+    assertEquals(TpmAlgId.SHA256, p.readU16());
+    assertEquals(TpmAlgId.NULL, p.readU16());
     // FIPS 186-4 D.1.2.3: p of P-256.
     assertArrayEquals(
         java.util.HexFormat.of()
             .parseHex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"),
         p.read2B(48));
+    TpmReader p384 =
+        expect(
+                TpmRc.SUCCESS,
+                command(TpmCc.ECC_PARAMETERS).params(w -> w.writeU16(TpmAlgId.ECC_NIST_P384)))
+            .body();
+    assertEquals(TpmAlgId.ECC_NIST_P384, p384.readU16());
+    assertEquals(384, p384.readU16());
+    assertEquals(TpmAlgId.KDF1_SP800_56A, p384.readU16());
+    assertEquals(TpmAlgId.SHA384, p384.readU16());
+    assertEquals(TpmAlgId.NULL, p384.readU16());
   }
 
   private static byte[][] readPoint(TpmReader in) throws Exception {

@@ -29,25 +29,28 @@ fi
 ROUNDS="${ROUNDS:-5}" CPUS="${CPUS:-1}"
 KERNEL=target/images/vmlinuz INITRD=target/images/initramfs.cpio.gz
 CMDLINE="console=ttyS0 quiet parasol.test=poweroff"
-qemu_common=(qemu-system-x86_64 -enable-kvm -cpu host -m 512M -smp "$CPUS" -nodefaults
+qemu_common="qemu-system-x86_64 -enable-kvm -cpu host -m 512M -smp $CPUS -nodefaults
   -no-user-config -nographic -serial stdio -monitor none -no-reboot
-  -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE")
+  -kernel $KERNEL -initrd $INITRD -append $(printf %q "$CMDLINE")"
 declare -A commands=(
-  [qemu-microvm]="${qemu_common[*]} -M microvm,rtc=on"
-  [qemu-q35]="${qemu_common[*]} -M q35"
-  [parasol]="./parasol run --memory 512M --cpus $CPUS --kernel $KERNEL --initrd $INITRD --cmdline '$CMDLINE'"
+  [qemu-microvm]="$qemu_common -M microvm,rtc=on"
+  [qemu-q35]="$qemu_common -M q35"
+  [parasol]="./parasol run --memory 512M --cpus $CPUS --kernel $KERNEL --initrd $INITRD --cmdline $(printf %q "$CMDLINE")"
 )
 order=(qemu-microvm qemu-q35 parasol)
 
 # Seconds from launch to the marker line; the VMM runs on to the guest's power-off.
+# (A pipeline, not process substitution: the lab has no /dev/fd.)
 time_to_marker() {
-  local start marker=""
+  local start marker
   start=$(date +%s.%N)
-  while IFS= read -r line; do
-    if [ -z "$marker" ] && [[ $line == *PARASOL-GUEST-UP* ]]; then
-      marker=$(date +%s.%N)
-    fi
-  done < <(timeout 300 sh -c "$1" < /dev/null 2>&1)
+  marker=$(timeout 300 bash -c "$1" < /dev/null 2>&1 | {
+    m=""
+    while IFS= read -r line; do
+      if [ -z "$m" ] && [[ $line == *PARASOL-GUEST-UP* ]]; then m=$(date +%s.%N); fi
+    done
+    echo "$m"
+  })
   [ -n "$marker" ] || { echo "no marker from: $1" >&2; return 1; }
   awk -v s="$start" -v e="$marker" 'BEGIN { printf "%.2f", e - s }'
 }

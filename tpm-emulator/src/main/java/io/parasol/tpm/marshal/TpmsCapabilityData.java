@@ -91,59 +91,58 @@ public record TpmsCapabilityData(int capability, TpmsCapabilityData.Data data) {
   /** {@code TPMS_TAGGED_POLICY}: a permanent handle and its policy. */
   public record TaggedPolicy(int handle, TpmtHa policyHash) {}
 
-  /** {@code TPML_ALG_PROPERTY} (§10.9.8). */
-  public record AlgProperties(List<AlgProperty> list) implements Data {
+  /**
+   * A {@code TPML_*} list of {@link Data}: its {@code UINT32} count, then each element marshalled
+   * by {@link #writeElement}.
+   */
+  public sealed interface ListData<T> extends Data {
+    /** The elements. */
+    List<T> list();
+
+    /** Writes one element of the list. */
+    void writeElement(TpmWriter out, T element);
+
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(a -> out.writeU16(a.alg()).writeU32(a.attributes()));
+    default void write(TpmWriter out) {
+      out.writeU32(list().size());
+      list().forEach(e -> writeElement(out, e));
     }
 
     @Override
-    public int count() {
-      return list.size();
+    default int count() {
+      return list().size();
+    }
+  }
+
+  /** {@code TPML_ALG_PROPERTY} (§10.9.8). */
+  public record AlgProperties(List<AlgProperty> list) implements ListData<AlgProperty> {
+    @Override
+    public void writeElement(TpmWriter out, AlgProperty a) {
+      out.writeU16(a.alg()).writeU32(a.attributes());
     }
   }
 
   /** {@code TPML_HANDLE} (§10.9.2). */
-  public record Handles(List<Integer> list) implements Data {
+  public record Handles(List<Integer> list) implements ListData<Integer> {
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(out::writeU32);
-    }
-
-    @Override
-    public int count() {
-      return list.size();
+    public void writeElement(TpmWriter out, Integer handle) {
+      out.writeU32(handle);
     }
   }
 
   /** {@code TPML_CCA} (§10.9.2): command attributes ({@code TPMA_CC}). */
-  public record CommandAttributes(List<Integer> list) implements Data {
+  public record CommandAttributes(List<Integer> list) implements ListData<Integer> {
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(out::writeU32);
-    }
-
-    @Override
-    public int count() {
-      return list.size();
+    public void writeElement(TpmWriter out, Integer attributes) {
+      out.writeU32(attributes);
     }
   }
 
   /** {@code TPML_CC} (§10.9.1): command codes. */
-  public record CommandCodes(List<Integer> list) implements Data {
+  public record CommandCodes(List<Integer> list) implements ListData<Integer> {
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(out::writeU32);
-    }
-
-    @Override
-    public int count() {
-      return list.size();
+    public void writeElement(TpmWriter out, Integer commandCode) {
+      out.writeU32(commandCode);
     }
   }
 
@@ -161,63 +160,36 @@ public record TpmsCapabilityData(int capability, TpmsCapabilityData.Data data) {
   }
 
   /** {@code TPML_TAGGED_TPM_PROPERTY} (§10.9.10). */
-  public record TaggedProperties(List<TaggedProperty> list) implements Data {
+  public record TaggedProperties(List<TaggedProperty> list) implements ListData<TaggedProperty> {
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(p -> out.writeU32(p.property()).writeU32(p.value()));
-    }
-
-    @Override
-    public int count() {
-      return list.size();
+    public void writeElement(TpmWriter out, TaggedProperty p) {
+      out.writeU32(p.property()).writeU32(p.value());
     }
   }
 
   /** {@code TPML_TAGGED_PCR_PROPERTY} (§10.9.11). */
-  public record TaggedPcrProperties(List<TaggedPcrSelect> list) implements Data {
+  public record TaggedPcrProperties(List<TaggedPcrSelect> list)
+      implements ListData<TaggedPcrSelect> {
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(
-          p -> out.writeU32(p.tag()).writeU8(p.pcrSelect().length).writeBytes(p.pcrSelect()));
-    }
-
-    @Override
-    public int count() {
-      return list.size();
+    public void writeElement(TpmWriter out, TaggedPcrSelect p) {
+      out.writeU32(p.tag()).writeU8(p.pcrSelect().length).writeBytes(p.pcrSelect());
     }
   }
 
   /** {@code TPML_ECC_CURVE} (§10.9.12). */
-  public record EccCurves(List<Integer> list) implements Data {
+  public record EccCurves(List<Integer> list) implements ListData<Integer> {
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(out::writeU16);
-    }
-
-    @Override
-    public int count() {
-      return list.size();
+    public void writeElement(TpmWriter out, Integer curve) {
+      out.writeU16(curve);
     }
   }
 
   /** {@code TPML_TAGGED_POLICY} (§10.9.13). */
-  public record TaggedPolicies(List<TaggedPolicy> list) implements Data {
+  public record TaggedPolicies(List<TaggedPolicy> list) implements ListData<TaggedPolicy> {
     @Override
-    public void write(TpmWriter out) {
-      out.writeU32(list.size());
-      list.forEach(
-          p -> {
-            out.writeU32(p.handle());
-            p.policyHash().write(out);
-          });
-    }
-
-    @Override
-    public int count() {
-      return list.size();
+    public void writeElement(TpmWriter out, TaggedPolicy p) {
+      out.writeU32(p.handle());
+      p.policyHash().write(out);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.parasol.tpm.ChildJvm;
 import io.parasol.tpm.Tpm;
 import io.parasol.tpm.TpmState;
 import io.parasol.tpm.state.AnchorFileCounter;
@@ -79,7 +80,7 @@ class TpmServiceCrashTest {
               new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
         String ready = out.readLine();
         if (ready == null) {
-          fail("round " + round + ": the writer died before READY; " + tail(childErr));
+          fail("round " + round + ": the writer died before READY; " + ChildJvm.tail(childErr));
         }
         lines.add(ready);
         Thread.sleep(Duration.ofNanos(random.nextLong(MAX_RUNNING_NANOS)));
@@ -91,7 +92,8 @@ class TpmServiceCrashTest {
           lines.add(line);
         }
       }
-      assertEquals(SIGKILL_EXIT, child.exitValue(), "round " + round + ": " + tail(childErr));
+      assertEquals(
+          SIGKILL_EXIT, child.exitValue(), "round " + round + ": " + ChildJvm.tail(childErr));
       long lastAcknowledged = -1;
       for (String line : lines) {
         String[] words = line.split(" ");
@@ -146,69 +148,41 @@ class TpmServiceCrashTest {
         ROUNDS, (System.nanoTime() - started) / 1e9, seed, acks, unacknowledgedFound, aotNote);
   }
 
+  /**
+   * The writer's command up to its main class: the TPM classes packed into a jar, then libraries.
+   */
   private List<String> childJava() throws IOException, URISyntaxException {
-    String javaBinary = ProcessHandle.current().info().command().orElseThrow();
     Path jar = root.resolve("service-writer.jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       List<String> written = new ArrayList<>();
       for (Class<?> c : List.of(Tpm.class, TpmServiceCrashWriter.class)) {
-        Path location = codeSource(c);
+        Path location = ChildJvm.codeSource(c);
         if (Files.isDirectory(location)) {
           pack(location, out, written);
         }
       }
     }
-    List<String> classPath = new ArrayList<>(List.of(jar.toString()));
-    for (Class<?> c :
+    return ChildJvm.command(
+        jar,
         List.of(
             Tpm.class,
             com.google.protobuf.Message.class,
             org.slf4j.Logger.class,
-            org.bouncycastle.crypto.Digest.class)) {
-      Path location = codeSource(c);
-      if (!Files.isDirectory(location) && !classPath.contains(location.toString())) {
-        classPath.add(location.toString());
-      }
-    }
-    return new ArrayList<>(
-        List.of(
-            javaBinary,
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-XX:-UsePerfData",
-            "-Xmx64m",
-            "--sun-misc-unsafe-memory-access=allow",
-            "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
-            "-cp",
-            String.join(java.io.File.pathSeparator, classPath)));
+            org.bouncycastle.crypto.Digest.class));
   }
 
   /** A training run with {@code -XX:AOTCacheOutput} (JEP 514); uses the cache if one was made. */
   private String trainAotCache(List<String> java) throws Exception {
-    Path cache = root.resolve("service-writer.aot");
     Path trainingState = root.resolve("training/vtpm");
-    List<String> command = new ArrayList<>(java);
-    command.add(command.size() - 2, "-XX:AOTCacheOutput=" + cache);
-    command.addAll(
+    return ChildJvm.trainAotCache(
+        java,
+        root.resolve("service-writer.aot"),
+        root.resolve("aot-training.log"),
         List.of(
             TpmServiceCrashWriter.class.getName(),
             trainingState.toString(),
             TpmService.defaultKeyFile(trainingState).toString(),
             "20"));
-    Process training =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(root.resolve("aot-training.log").toFile())
-            .start();
-    if (!training.waitFor(60, TimeUnit.SECONDS)) {
-      training.destroyForcibly();
-      return "no AOT cache: training timed out";
-    }
-    if (training.exitValue() != 0 || !Files.isRegularFile(cache)) {
-      return "no AOT cache: training exited with " + training.exitValue();
-    }
-    java.add(java.size() - 2, "-XX:AOTCache=" + cache);
-    return "AOT cache";
   }
 
   private static void pack(Path classes, JarOutputStream out, List<String> written)
@@ -232,18 +206,5 @@ class TpmServiceCrashTest {
         out.closeEntry();
       }
     }
-  }
-
-  private static Path codeSource(Class<?> c) throws URISyntaxException {
-    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-  }
-
-  private static String tail(Path log) throws IOException {
-    if (!Files.exists(log)) {
-      return "no stderr";
-    }
-    List<String> lines = Files.readAllLines(log);
-    return "stderr ends: "
-        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 }

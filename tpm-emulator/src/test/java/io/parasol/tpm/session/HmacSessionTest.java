@@ -40,20 +40,26 @@ class HmacSessionTest extends TpmTestSupport {
   /** A started session: its handle and nonceTPM. */
   record Session(int handle, byte[] nonceTpm, byte[] sessionKey) {}
 
+  /**
+   * TPM2_StartAuthSession with no tpmKey, {@code bind}, {@code nonceCaller}, {@code encryptedSalt},
+   * {@code sessionType}, symmetric NULL and SHA-256.
+   */
+  private static TpmCommandBuilder startAuthSession(
+      int bind, byte[] nonceCaller, byte[] encryptedSalt, int sessionType) {
+    return command(TpmCc.START_AUTH_SESSION)
+        .handle(TpmHandle.RH_NULL)
+        .handle(bind)
+        .params(
+            w ->
+                w.write2B(nonceCaller)
+                    .write2B(encryptedSalt)
+                    .writeU8(sessionType)
+                    .writeU16(TpmAlgId.NULL)
+                    .writeU16(TpmAlgId.SHA256));
+  }
+
   private Session start(int bind, byte[] bindAuth, int type) throws Exception {
-    TpmResponse r =
-        expect(
-            TpmRc.SUCCESS,
-            command(TpmCc.START_AUTH_SESSION)
-                .handle(TpmHandle.RH_NULL)
-                .handle(bind)
-                .params(
-                    w ->
-                        w.write2B(nonceCaller)
-                            .write2B(new byte[0])
-                            .writeU8(type)
-                            .writeU16(TpmAlgId.NULL)
-                            .writeU16(TpmAlgId.SHA256)));
+    TpmResponse r = expect(TpmRc.SUCCESS, startAuthSession(bind, nonceCaller, new byte[0], type));
     TpmReader in = r.body();
     int handle = in.readU32();
     byte[] nonceTpm = in.read2B(64);
@@ -211,48 +217,21 @@ class HmacSessionTest extends TpmTestSupport {
   void nonceCallerShorterThanSixteenIsSize() {
     expect(
         TpmRc.parameter(TpmRc.SIZE, 1),
-        command(TpmCc.START_AUTH_SESSION)
-            .handle(TpmHandle.RH_NULL)
-            .handle(TpmHandle.RH_NULL)
-            .params(
-                w ->
-                    w.write2B(new byte[8])
-                        .write2B(new byte[0])
-                        .writeU8(0)
-                        .writeU16(TpmAlgId.NULL)
-                        .writeU16(TpmAlgId.SHA256)));
+        startAuthSession(TpmHandle.RH_NULL, new byte[8], new byte[0], 0));
   }
 
   @Test
   void saltWithoutKeyIsValue() {
     expect(
         TpmRc.parameter(TpmRc.VALUE, 2),
-        command(TpmCc.START_AUTH_SESSION)
-            .handle(TpmHandle.RH_NULL)
-            .handle(TpmHandle.RH_NULL)
-            .params(
-                w ->
-                    w.write2B(new byte[16])
-                        .write2B(new byte[4])
-                        .writeU8(0)
-                        .writeU16(TpmAlgId.NULL)
-                        .writeU16(TpmAlgId.SHA256)));
+        startAuthSession(TpmHandle.RH_NULL, new byte[16], new byte[4], 0));
   }
 
   @Test
   void badSessionTypeIsValueOnParameterThree() {
     expect(
         TpmRc.parameter(TpmRc.VALUE, 3),
-        command(TpmCc.START_AUTH_SESSION)
-            .handle(TpmHandle.RH_NULL)
-            .handle(TpmHandle.RH_NULL)
-            .params(
-                w ->
-                    w.write2B(new byte[16])
-                        .write2B(new byte[0])
-                        .writeU8(2)
-                        .writeU16(TpmAlgId.NULL)
-                        .writeU16(TpmAlgId.SHA256)));
+        startAuthSession(TpmHandle.RH_NULL, new byte[16], new byte[0], 2));
   }
 
   @Test
@@ -260,18 +239,7 @@ class HmacSessionTest extends TpmTestSupport {
     for (int i = 0; i < 3; i++) {
       start(TpmHandle.RH_NULL, null, i == 0 ? 0 : 1);
     }
-    expect(
-        TpmRc.SESSION_MEMORY,
-        command(TpmCc.START_AUTH_SESSION)
-            .handle(TpmHandle.RH_NULL)
-            .handle(TpmHandle.RH_NULL)
-            .params(
-                w ->
-                    w.write2B(new byte[16])
-                        .write2B(new byte[0])
-                        .writeU8(0)
-                        .writeU16(TpmAlgId.NULL)
-                        .writeU16(TpmAlgId.SHA256)));
+    expect(TpmRc.SESSION_MEMORY, startAuthSession(TpmHandle.RH_NULL, new byte[16], new byte[0], 0));
     expect(
         TpmRc.SUCCESS,
         command(TpmCc.FLUSH_CONTEXT).params(w -> w.writeU32(TpmHandle.HMAC_SESSION_FIRST)));

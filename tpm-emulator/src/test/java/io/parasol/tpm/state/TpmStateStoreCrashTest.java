@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.parasol.tpm.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -100,7 +101,7 @@ class TpmStateStoreCrashTest {
         } else {
           String ready = out.readLine();
           if (ready == null) {
-            fail("round " + round + ": the writer died before READY; " + tail(childErr));
+            fail("round " + round + ": the writer died before READY; " + ChildJvm.tail(childErr));
           }
           startupsNanos += System.nanoTime() - launched;
           startups++;
@@ -120,7 +121,7 @@ class TpmStateStoreCrashTest {
       if (child.exitValue() != SIGKILL_EXIT) {
         fail(
             "round %d: the writer exited with %d before it was killed; %s"
-                .formatted(round, child.exitValue(), tail(childErr)));
+                .formatted(round, child.exitValue(), ChildJvm.tail(childErr)));
       }
 
       long lastAcknowledged = expected;
@@ -191,49 +192,26 @@ class TpmStateStoreCrashTest {
   }
 
   /**
-   * The child's command up to the main class: this JVM's {@code java}, flags for a fast start, and
-   * a class path of the state package (packed into a jar, which the AOT cache needs), Protobuf and
-   * the SLF4J API.
+   * The child's command up to the main class: the state package packed into a jar (which the AOT
+   * cache needs), Protobuf and the SLF4J API.
    */
   private List<String> childJava() throws IOException, URISyntaxException {
-    String javaBinary =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElseThrow(() -> new IllegalStateException("cannot tell which java runs this test"));
     Path jar = root.resolve("crash-writer.jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       for (Class<?> c : List.of(TpmStateStore.class, CrashTestWriter.class)) {
-        Path location = codeSource(c);
+        Path location = ChildJvm.codeSource(c);
         if (Files.isDirectory(location)) {
           packStatePackage(location, out);
         }
       }
     }
-    List<String> classPath = new ArrayList<>();
-    classPath.add(jar.toString());
-    for (Class<?> c :
+    return ChildJvm.command(
+        jar,
         List.of(
             TpmStateStore.class,
             CrashTestWriter.class,
             com.google.protobuf.Message.class,
-            org.slf4j.Logger.class)) {
-      Path location = codeSource(c);
-      if (!Files.isDirectory(location) && !classPath.contains(location.toString())) {
-        classPath.add(location.toString());
-      }
-    }
-    return new ArrayList<>(
-        List.of(
-            javaBinary,
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-XX:-UsePerfData",
-            "-Xmx64m",
-            "--sun-misc-unsafe-memory-access=allow",
-            "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
-            "-cp",
-            String.join(java.io.File.pathSeparator, classPath)));
+            org.slf4j.Logger.class));
   }
 
   /**
@@ -243,28 +221,16 @@ class TpmStateStoreCrashTest {
    * @return what happened, for the summary line
    */
   private String trainAotCache(List<String> java, Path keyFile) throws Exception {
-    Path cache = root.resolve("crash-writer.aot");
-    List<String> command = new ArrayList<>(java);
-    command.add(command.size() - 2, "-XX:AOTCacheOutput=" + cache);
-    command.addAll(
+    return ChildJvm.trainAotCache(
+        java,
+        root.resolve("crash-writer.aot"),
+        root.resolve("aot-training.log"),
         List.of(
             CrashTestWriter.class.getName(),
             root.resolve("training/state").toString(),
             keyFile.toString(),
             root.resolve("training/anchor").toString(),
             "50"));
-    Path log = root.resolve("aot-training.log");
-    Process training =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!training.waitFor(60, TimeUnit.SECONDS)) {
-      training.destroyForcibly();
-      return "no AOT cache: training timed out";
-    }
-    if (training.exitValue() != 0 || !Files.isRegularFile(cache)) {
-      return "no AOT cache: training exited with " + training.exitValue();
-    }
-    java.add(java.size() - 2, "-XX:AOTCache=" + cache);
-    return "AOT cache";
   }
 
   private static void packStatePackage(Path classes, JarOutputStream out) throws IOException {
@@ -278,10 +244,6 @@ class TpmStateStoreCrashTest {
     }
   }
 
-  private static Path codeSource(Class<?> c) throws URISyntaxException {
-    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-  }
-
   private static int countTemporaries(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -289,14 +251,5 @@ class TpmStateStoreCrashTest {
     try (Stream<Path> files = Files.list(dir)) {
       return (int) files.filter(f -> f.getFileName().toString().contains(".tmp-")).count();
     }
-  }
-
-  private static String tail(Path log) throws IOException {
-    if (!Files.exists(log)) {
-      return "no stderr";
-    }
-    List<String> lines = Files.readAllLines(log);
-    return "stderr ends: "
-        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 }

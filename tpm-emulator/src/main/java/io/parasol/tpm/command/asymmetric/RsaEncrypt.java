@@ -7,18 +7,16 @@ import io.parasol.tpm.command.Command;
 import io.parasol.tpm.command.CommandContext;
 import io.parasol.tpm.command.CommandSpec;
 import io.parasol.tpm.command.HandleType;
-import io.parasol.tpm.marshal.Tpm2b;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
 import io.parasol.tpm.object.TpmObject;
-import io.parasol.tpm.object.TpmtPublic;
 import io.parasol.tpm.object.TpmtScheme;
 
 /**
  * TPM2_RSA_Encrypt (Part 3 §14.2): encrypts {@code message} with the public part of an RSA
  * decryption key: OAEP, RSAES-PKCS1-v1_5 or raw RSA (scheme NULL).
  */
-public final class RsaEncrypt implements Command<RsaEncrypt.In> {
+public final class RsaEncrypt implements Command<RsaPadding.In> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.RSA_ENCRYPT)
           .handle(HandleType.DH_OBJECT, AuthRole.NONE)
@@ -26,27 +24,20 @@ public final class RsaEncrypt implements Command<RsaEncrypt.In> {
           .encrypt()
           .build();
 
-  /** {@code message}, {@code inScheme}, {@code label}. */
-  public record In(byte[] data, TpmtScheme inScheme, byte[] label) {}
-
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(
-        in.parameter(1, r -> r.read2B(TpmtPublic.MAX_RSA_KEY_BYTES)),
-        in.parameter(2, RsaPadding::readScheme),
-        in.parameter(3, r -> r.read2B(Tpm2b.DATA)));
+  public RsaPadding.In parse(TpmReader in) throws TpmException {
+    return RsaPadding.In.parse(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, RsaPadding.In in, TpmWriter out) throws TpmException {
     TpmObject key = RsaPadding.key(ctx.entity(0), false);
-    TpmtScheme scheme = RsaPadding.select(key, in.inScheme());
-    RsaPadding.checkLabel(in.label());
+    TpmtScheme scheme = RsaPadding.scheme(key, in);
     out.write2B(RsaPadding.encrypt(key, scheme, in.label(), in.data(), ctx.state().random()));
   }
 }

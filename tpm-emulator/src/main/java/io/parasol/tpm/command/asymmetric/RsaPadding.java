@@ -5,6 +5,7 @@ import io.parasol.tpm.TpmException;
 import io.parasol.tpm.TpmRc;
 import io.parasol.tpm.crypto.Rsa;
 import io.parasol.tpm.crypto.TpmCryptoException;
+import io.parasol.tpm.marshal.Tpm2b;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.object.CryptoRc;
 import io.parasol.tpm.object.TpmObject;
@@ -21,8 +22,21 @@ import java.security.SecureRandom;
 final class RsaPadding {
   private RsaPadding() {}
 
+  /**
+   * The parameters TPM2_RSA_Encrypt and TPM2_RSA_Decrypt share: {@code message} or {@code
+   * cipherText}, {@code inScheme}, {@code label}.
+   */
+  record In(byte[] data, TpmtScheme inScheme, byte[] label) {
+    static In parse(TpmReader in) throws TpmException {
+      return new In(
+          in.parameter(1, r -> r.read2B(TpmtPublic.MAX_RSA_KEY_BYTES)),
+          in.parameter(2, RsaPadding::readScheme),
+          in.parameter(3, r -> r.read2B(Tpm2b.DATA)));
+    }
+  }
+
   /** Reads a {@code TPMT_RSA_DECRYPT+}. */
-  static TpmtScheme readScheme(TpmReader in) throws TpmException {
+  private static TpmtScheme readScheme(TpmReader in) throws TpmException {
     return TpmtScheme.read(in, TpmtScheme.RSA_DECRYPT, true, TpmRc.SCHEME);
   }
 
@@ -39,7 +53,14 @@ final class RsaPadding {
     return key;
   }
 
-  static TpmtScheme select(TpmObject key, TpmtScheme inScheme) throws TpmException {
+  /** The scheme to use with {@code key} for {@code in}, once its label is checked. */
+  static TpmtScheme scheme(TpmObject key, In in) throws TpmException {
+    TpmtScheme scheme = select(key, in.inScheme());
+    checkLabel(in.label());
+    return scheme;
+  }
+
+  private static TpmtScheme select(TpmObject key, TpmtScheme inScheme) throws TpmException {
     TpmtScheme keyScheme = ((TpmtPublic.RsaParms) key.publicArea().parameters()).scheme();
     if (keyScheme.isNull()) {
       return inScheme;
@@ -54,7 +75,7 @@ final class RsaPadding {
     return keyScheme;
   }
 
-  static void checkLabel(byte[] label) throws TpmException {
+  private static void checkLabel(byte[] label) throws TpmException {
     if (label.length > 0 && label[label.length - 1] != 0) {
       throw new TpmException(TpmRc.parameter(TpmRc.VALUE, 3));
     }

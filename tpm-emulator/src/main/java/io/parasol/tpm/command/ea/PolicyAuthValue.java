@@ -31,9 +31,17 @@ public final class PolicyAuthValue implements Command<Command.NoParameters> {
 
   @Override
   public void execute(CommandContext ctx, NoParameters in, TpmWriter out) throws TpmException {
+    extend(ctx, false);
+  }
+
+  /**
+   * Extends {@code TPM_CC_PolicyAuthValue} into the policy session at handle 1 and records how its
+   * authValue is to be given: in clear ({@code password}, TPM2_PolicyPassword) or in the HMAC.
+   */
+  static void extend(CommandContext ctx, boolean password) throws TpmException {
     AuthSession s = PolicySessions.session(ctx, 0);
     PolicySessions.update(s, TpmCc.POLICY_AUTH_VALUE, new byte[0], null);
-    s.isAuthValueNeeded = true;
-    s.isPasswordNeeded = false;
+    s.isAuthValueNeeded = !password;
+    s.isPasswordNeeded = password;
   }
 }

@@ -9,7 +9,6 @@ import io.parasol.tpm.command.CommandSpec;
 import io.parasol.tpm.command.HandleType;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
-import io.parasol.tpm.session.AuthSession;
 
 /**
  * TPM2_PolicyPassword (Part 3 §23.18): the authValue is given in clear in the HMAC field. The
@@ -32,9 +31,6 @@ public final class PolicyPassword implements Command<Command.NoParameters> {
 
   @Override
   public void execute(CommandContext ctx, NoParameters in, TpmWriter out) throws TpmException {
-    AuthSession s = PolicySessions.session(ctx, 0);
-    PolicySessions.update(s, TpmCc.POLICY_AUTH_VALUE, new byte[0], null);
-    s.isPasswordNeeded = true;
-    s.isAuthValueNeeded = false;
+    PolicyAuthValue.extend(ctx, true);
   }
 }

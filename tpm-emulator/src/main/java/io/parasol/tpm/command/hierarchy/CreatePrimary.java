@@ -9,14 +9,12 @@ import io.parasol.tpm.command.Command;
 import io.parasol.tpm.command.CommandContext;
 import io.parasol.tpm.command.CommandSpec;
 import io.parasol.tpm.command.HandleType;
-import io.parasol.tpm.marshal.Tpm2b;
+import io.parasol.tpm.command.object.Create;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
-import io.parasol.tpm.marshal.TpmlPcrSelection;
 import io.parasol.tpm.object.CreationData;
 import io.parasol.tpm.object.ObjectGenerator;
 import io.parasol.tpm.object.ObjectTemplateCheck;
-import io.parasol.tpm.object.SensitiveCreate;
 import io.parasol.tpm.object.TpmObject;
 import io.parasol.tpm.object.TpmtPublic;
 
@@ -26,7 +24,7 @@ import io.parasol.tpm.object.TpmtPublic;
  * ({@link ObjectGenerator#primaryRandom}), so the same template gives the same key until the seed
  * changes (TPM2_Clear, TPM2_ChangePPS/EPS, or a TPM Reset for the null hierarchy).
  */
-public final class CreatePrimary implements Command<CreatePrimary.In> {
+public final class CreatePrimary implements Command<Create.In> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.CREATE_PRIMARY)
           .handle(HandleType.RH_HIERARCHY_OR_NULL, AuthRole.USER)
@@ -35,29 +33,18 @@ public final class CreatePrimary implements Command<CreatePrimary.In> {
           .encrypt()
           .build();
 
-  /** The parameters of Part 3 Table 202. */
-  public record In(
-      SensitiveCreate inSensitive,
-      TpmtPublic inPublic,
-      byte[] outsideInfo,
-      TpmlPcrSelection creationPcr) {}
-
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(
-        in.parameter(1, SensitiveCreate::read2B),
-        in.parameter(2, r -> TpmtPublic.read2B(r, false)),
-        in.parameter(3, r -> r.read2B(Tpm2b.DATA)),
-        in.parameter(4, TpmlPcrSelection::read));
+  public Create.In parse(TpmReader in) throws TpmException {
+    return Create.In.read(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, Create.In in, TpmWriter out) throws TpmException {
     int hierarchyHandle = ctx.handle(0);
     Hierarchy hierarchy = Hierarchy.of(hierarchyHandle).orElseThrow();
     TpmtPublic template = in.inPublic();

@@ -32,12 +32,25 @@ public final class Create implements Command<Create.In> {
           .encrypt()
           .build();
 
-  /** The parameters of Part 3 Table 19. */
+  /**
+   * The parameters of Part 3 Table 19, which TPM2_CreatePrimary shares (Table 202): {@code
+   * inSensitive}, {@code inPublic}, {@code outsideInfo}, {@code creationPCR}.
+   */
   public record In(
       SensitiveCreate inSensitive,
       TpmtPublic inPublic,
       byte[] outsideInfo,
-      TpmlPcrSelection creationPcr) {}
+      TpmlPcrSelection creationPcr) {
+
+    /** Reads the four parameters. */
+    public static In read(TpmReader in) throws TpmException {
+      return new In(
+          in.parameter(1, SensitiveCreate::read2B),
+          in.parameter(2, r -> TpmtPublic.read2B(r, false)),
+          in.parameter(3, r -> r.read2B(Tpm2b.DATA)),
+          in.parameter(4, TpmlPcrSelection::read));
+    }
+  }
 
   @Override
   public CommandSpec spec() {
@@ -46,11 +59,7 @@ public final class Create implements Command<Create.In> {
 
   @Override
   public In parse(TpmReader in) throws TpmException {
-    return new In(
-        in.parameter(1, SensitiveCreate::read2B),
-        in.parameter(2, r -> TpmtPublic.read2B(r, false)),
-        in.parameter(3, r -> r.read2B(Tpm2b.DATA)),
-        in.parameter(4, TpmlPcrSelection::read));
+    return In.read(in);
   }
 
   @Override

@@ -81,6 +81,27 @@ public interface Entity {
    */
   default void onStartupClear() {}
 
+  /**
+   * An entity whose Name is its handle and that has no authPolicy (Part 1 §16): PCRs, sessions,
+   * {@code TPM_RH_NULL} and sequence objects.
+   */
+  interface HandleNamed extends Entity {
+    @Override
+    default byte[] name() {
+      return handleName(handle());
+    }
+
+    @Override
+    default byte[] authPolicy() {
+      return new byte[0];
+    }
+
+    @Override
+    default int authPolicyAlg() {
+      return TpmAlgId.NULL;
+    }
+  }
+
   /** {@code value} without trailing zero octets (Part 1 §19.6.4). */
   static byte[] trimTrailingZeros(byte[] value) {
     int n = value.length;

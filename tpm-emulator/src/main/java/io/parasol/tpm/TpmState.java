@@ -448,25 +448,10 @@ public final class TpmState {
 
   /** A PCR, session or {@code TPM_RH_NULL}: Name = handle, no policy. */
   private record HandleEntity(int handle, byte[] authValue, boolean isDaProtected, int hierarchy)
-      implements Entity {
-    @Override
-    public byte[] name() {
-      return Entity.handleName(handle);
-    }
-
+      implements Entity.HandleNamed {
     @Override
     public byte[] authValue() {
       return authValue.clone();
-    }
-
-    @Override
-    public byte[] authPolicy() {
-      return new byte[0];
-    }
-
-    @Override
-    public int authPolicyAlg() {
-      return TpmAlgId.NULL;
     }
   }
 

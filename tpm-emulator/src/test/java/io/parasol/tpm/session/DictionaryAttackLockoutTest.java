@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.parasol.tpm.AuthRole;
 import io.parasol.tpm.Entity;
 import io.parasol.tpm.Tpm;
-import io.parasol.tpm.TpmAlgId;
 import io.parasol.tpm.TpmCc;
 import io.parasol.tpm.TpmHandle;
 import io.parasol.tpm.TpmRc;
@@ -36,25 +35,10 @@ class DictionaryAttackLockoutTest extends TpmTestSupport {
   private static final byte[] PASSWORD = "pw".getBytes();
 
   /** A DA-protected object stand-in. */
-  record ProtectedObject(int handle) implements Entity {
-    @Override
-    public byte[] name() {
-      return Entity.handleName(handle);
-    }
-
+  record ProtectedObject(int handle) implements Entity.HandleNamed {
     @Override
     public byte[] authValue() {
       return PASSWORD.clone();
-    }
-
-    @Override
-    public byte[] authPolicy() {
-      return new byte[0];
-    }
-
-    @Override
-    public int authPolicyAlg() {
-      return TpmAlgId.NULL;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.parasol.tpm.command.sequences;
 
 import io.parasol.tpm.Entity;
-import io.parasol.tpm.TpmAlgId;
 import io.parasol.tpm.TpmHandle;
 import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.session.SessionCrypto;
@@ -15,7 +14,7 @@ import javax.crypto.Mac;
  * object holding a running hash, an HMAC, or one hash per implemented algorithm (an event
  * sequence). Its Name is its handle; its authValue is the one given at start.
  */
-public final class HashSequence implements Entity {
+public final class HashSequence implements Entity.HandleNamed {
   /** {@code TPM_GENERATED_VALUE} (Part 2 §6.2): data starting with it gets no ticket. */
   static final int TPM_GENERATED_VALUE = 0xFF544347;
 
@@ -135,23 +134,8 @@ public final class HashSequence implements Entity {
   }
 
   @Override
-  public byte[] name() {
-    return Entity.handleName(handle);
-  }
-
-  @Override
   public byte[] authValue() {
     return authValue.clone();
-  }
-
-  @Override
-  public byte[] authPolicy() {
-    return new byte[0];
-  }
-
-  @Override
-  public int authPolicyAlg() {
-    return TpmAlgId.NULL;
   }
 
   /** Sequence objects are not DA-protected. */

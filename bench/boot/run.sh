@@ -20,38 +20,51 @@ if [ "${1:-}" != --inside ]; then
   ./parasol --help > /dev/null # builds Parasol first if needed, outside the timing
   if [ -d /sys/module/kvm_pvm ] || [ ! -e /dev/kvm ]; then
     echo "== this host's KVM cannot boot a stock kernel: measuring inside the nested lab" >&2
-    exec env LAB_TIMEOUT="${LAB_TIMEOUT:-3000}" ROUNDS="${ROUNDS:-5}" CPUS="${CPUS:-1}" \
-      tests/lab/run-in-lab bench/boot/run.sh --inside
+    # (The lab passes no environment: the settings go as arguments.)
+    exec env LAB_TIMEOUT="${LAB_TIMEOUT:-3000}" \
+      tests/lab/run-in-lab bench/boot/run.sh --inside "${ROUNDS:-5}" "${CPUS:-1}"
   fi
-  exec "$0" --inside
+  exec "$0" --inside "${ROUNDS:-5}" "${CPUS:-1}"
 fi
 
-ROUNDS="${ROUNDS:-5}" CPUS="${CPUS:-1}"
+ROUNDS="${2:-5}" CPUS="${3:-1}"
 KERNEL=target/images/vmlinuz INITRD=target/images/initramfs.cpio.gz
 CMDLINE="console=ttyS0 quiet parasol.test=poweroff"
-qemu_common="qemu-system-x86_64 -enable-kvm -cpu host -m 512M -smp $CPUS -nodefaults
-  -no-user-config -nographic -serial stdio -monitor none -no-reboot
-  -kernel $KERNEL -initrd $INITRD -append $(printf %q "$CMDLINE")"
+# (No -nodefaults: microvm then has no serial port at all.)
+qemu_common="qemu-system-x86_64 -enable-kvm -cpu host -m 512M -smp $CPUS"
+qemu_common+=" -no-user-config -nographic -serial stdio -monitor none -no-reboot"
+qemu_common+=" -kernel $KERNEL -initrd $INITRD -append $(printf %q "$CMDLINE")"
 declare -A commands=(
   [qemu-microvm]="$qemu_common -M microvm,rtc=on"
-  [qemu-q35]="$qemu_common -M q35"
+  [qemu-q35]="$qemu_common -M q35 -vga none -nic none"
   [parasol]="./parasol run --memory 512M --cpus $CPUS --kernel $KERNEL --initrd $INITRD --cmdline $(printf %q "$CMDLINE")"
 )
 order=(qemu-microvm qemu-q35 parasol)
 
-# Seconds from launch to the marker line; the VMM runs on to the guest's power-off.
-# (A pipeline, not process substitution: the lab has no /dev/fd.)
+# Seconds from launch to the marker line. The VMM writes into a FIFO that bash reads line by line
+# with builtins only (the clock is $EPOCHREALTIME): a reader that started a process per line or
+# per poll would take CPU from the VM it measures, and the lab has just one. Once the marker is
+# there the VMM is stopped: a microvm guest that powers off does not end QEMU.
 time_to_marker() {
-  local start marker
-  start=$(date +%s.%N)
-  marker=$(timeout 300 bash -c "$1" < /dev/null 2>&1 | {
-    m=""
-    while IFS= read -r line; do
-      if [ -z "$m" ] && [[ $line == *PARASOL-GUEST-UP* ]]; then m=$(date +%s.%N); fi
-    done
-    echo "$m"
-  })
-  [ -n "$marker" ] || { echo "no marker from: $1" >&2; return 1; }
+  local fifo start pid marker="" line
+  fifo=$(mktemp -u)
+  mkfifo "$fifo"
+  start=$EPOCHREALTIME
+  timeout 300 bash -c "exec $1" < /dev/null > "$fifo" 2>&1 &
+  pid=$!
+  while IFS= read -r line; do
+    if [[ $line == *PARASOL-GUEST-UP* ]]; then
+      marker=$EPOCHREALTIME
+      break
+    fi
+  done < "$fifo"
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  rm -f "$fifo"
+  if [ -z "$marker" ]; then
+    echo "no marker from: $1" >&2
+    return 1
+  fi
   awk -v s="$start" -v e="$marker" 'BEGIN { printf "%.2f", e - s }'
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

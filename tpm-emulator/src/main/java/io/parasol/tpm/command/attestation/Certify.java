@@ -10,13 +10,12 @@ import io.parasol.tpm.command.HandleType;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
 import io.parasol.tpm.object.TpmObject;
-import io.parasol.tpm.object.TpmtScheme;
 
 /**
  * TPM2_Certify (Part 3 §18.2): proves that an object is loaded in this TPM by signing its Name and
  * Qualified Name ({@code TPMS_CERTIFY_INFO}). The object's ADMIN authorisation is required.
  */
-public final class Certify implements Command<Certify.In> {
+public final class Certify implements Command<AttestParameters.Plain> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.CERTIFY)
           .handle(HandleType.DH_OBJECT, AuthRole.ADMIN)
@@ -25,21 +24,19 @@ public final class Certify implements Command<Certify.In> {
           .encrypt()
           .build();
 
-  /** {@code qualifyingData}, {@code inScheme}. */
-  public record In(byte[] qualifyingData, TpmtScheme inScheme) {}
-
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(AttestParameters.qualifyingData(in, 1), AttestParameters.inScheme(in, 2));
+  public AttestParameters.Plain parse(TpmReader in) throws TpmException {
+    return AttestParameters.Plain.read(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, AttestParameters.Plain in, TpmWriter out)
+      throws TpmException {
     TpmObject object = TpmObject.require(ctx.entity(0), 1);
     AttestationSigner signer = AttestationSigner.of(ctx, 1, in.inScheme(), 2);
     TpmsAttest attest =

@@ -11,7 +11,6 @@ import io.parasol.tpm.command.HandleType;
 import io.parasol.tpm.command.audit.CommandAudit;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
-import io.parasol.tpm.object.TpmtScheme;
 
 /**
  * TPM2_GetCommandAuditDigest (Part 3 §18.6): with the privacy administrator's authorisation, signs
@@ -19,7 +18,7 @@ import io.parasol.tpm.object.TpmtScheme;
  * TPMS_COMMAND_AUDIT_INFO}). A signed report clears the digest, so the next audited command starts
  * a new one under the next counter value.
  */
-public final class GetCommandAuditDigest implements Command<GetCommandAuditDigest.In> {
+public final class GetCommandAuditDigest implements Command<AttestParameters.Plain> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.GET_COMMAND_AUDIT_DIGEST)
           .handle(HandleType.RH_ENDORSEMENT, AuthRole.USER)
@@ -29,21 +28,19 @@ public final class GetCommandAuditDigest implements Command<GetCommandAuditDiges
           .nv()
           .build();
 
-  /** {@code qualifyingData}, {@code inScheme}. */
-  public record In(byte[] qualifyingData, TpmtScheme inScheme) {}
-
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(AttestParameters.qualifyingData(in, 1), AttestParameters.inScheme(in, 2));
+  public AttestParameters.Plain parse(TpmReader in) throws TpmException {
+    return AttestParameters.Plain.read(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, AttestParameters.Plain in, TpmWriter out)
+      throws TpmException {
     AttestationSigner signer = AttestationSigner.of(ctx, 1, in.inScheme(), 2);
     TpmState state = ctx.state();
     TpmsAttest attest =

@@ -10,7 +10,6 @@ import io.parasol.tpm.command.CommandSpec;
 import io.parasol.tpm.command.HandleType;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
-import io.parasol.tpm.object.TpmtScheme;
 import io.parasol.tpm.session.AuthSession;
 
 /**
@@ -21,7 +20,7 @@ import io.parasol.tpm.session.AuthSession;
  * <p>DEVNOTE: exclusive audit ({@code TPMA_SESSION.auditExclusive}) is not tracked; {@code
  * exclusiveSession} is always NO.
  */
-public final class GetSessionAuditDigest implements Command<GetSessionAuditDigest.In> {
+public final class GetSessionAuditDigest implements Command<AttestParameters.Plain> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.GET_SESSION_AUDIT_DIGEST)
           .handle(HandleType.RH_ENDORSEMENT, AuthRole.USER)
@@ -31,21 +30,19 @@ public final class GetSessionAuditDigest implements Command<GetSessionAuditDiges
           .encrypt()
           .build();
 
-  /** {@code qualifyingData}, {@code inScheme}. */
-  public record In(byte[] qualifyingData, TpmtScheme inScheme) {}
-
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(AttestParameters.qualifyingData(in, 1), AttestParameters.inScheme(in, 2));
+  public AttestParameters.Plain parse(TpmReader in) throws TpmException {
+    return AttestParameters.Plain.read(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, AttestParameters.Plain in, TpmWriter out)
+      throws TpmException {
     AttestationSigner signer = AttestationSigner.of(ctx, 1, in.inScheme(), 2);
     AuthSession session =
         ctx.state()

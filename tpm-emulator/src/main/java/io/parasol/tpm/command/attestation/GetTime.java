@@ -10,13 +10,12 @@ import io.parasol.tpm.command.HandleType;
 import io.parasol.tpm.command.clocks.ReadClock;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
-import io.parasol.tpm.object.TpmtScheme;
 
 /**
  * TPM2_GetTime (Part 3 §18.7): with the privacy administrator's (endorsement) authorisation, signs
  * the current time, clock and firmware version in plain text ({@code TPMS_TIME_ATTEST_INFO}).
  */
-public final class GetTime implements Command<GetTime.In> {
+public final class GetTime implements Command<AttestParameters.Plain> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.GET_TIME)
           .handle(HandleType.RH_ENDORSEMENT, AuthRole.USER)
@@ -25,21 +24,19 @@ public final class GetTime implements Command<GetTime.In> {
           .encrypt()
           .build();
 
-  /** {@code qualifyingData}, {@code inScheme}. */
-  public record In(byte[] qualifyingData, TpmtScheme inScheme) {}
-
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(AttestParameters.qualifyingData(in, 1), AttestParameters.inScheme(in, 2));
+  public AttestParameters.Plain parse(TpmReader in) throws TpmException {
+    return AttestParameters.Plain.read(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, AttestParameters.Plain in, TpmWriter out)
+      throws TpmException {
     AttestationSigner signer = AttestationSigner.of(ctx, 1, in.inScheme(), 2);
     TpmsAttest attest =
         signer.attest(

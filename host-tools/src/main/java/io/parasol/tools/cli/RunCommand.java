@@ -8,6 +8,7 @@ import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.paravisor.vm.VmOutcome;
 import io.parasol.paravisor.vm.VmResult;
+import io.parasol.tpm.server.TpmService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +29,11 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Exit codes: 0 powered off, 10 reset (with --no-reboot), 11 triple fault,",
-      "12 internal error, 13 stopped by the host, 1 the VM could not start, 2 bad usage."
+      "12 internal error, 13 stopped by the host, 1 the VM could not start, 2 bad usage.",
+      "",
+      "With --tpm-state DIR the guest has a TPM 2.0 (CRB at 0xFED40000, ACPI TPM2 table) whose",
+      "sealed state DIR keeps across guest reboots and Parasol restarts; --tpm ephemeral gives it",
+      "a TPM that forgets everything when Parasol ends."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -107,29 +112,86 @@ final class RunCommand implements Callable<Integer> {
       description = "End with exit code 10 when the guest resets, instead of booting it again.")
   boolean noReboot;
 
+  @Option(
+      names = "--tpm-state",
+      paramLabel = "DIR",
+      description =
+          "Give the guest a vTPM whose sealed state lives in DIR (created if missing; the key file"
+              + " is DIR.key next to it), kept across reboots and restarts.")
+  Path tpmState;
+
+  @Option(
+      names = "--tpm",
+      paramLabel = "ephemeral",
+      description =
+          "'--tpm ephemeral': give the guest a vTPM that keeps nothing after Parasol ends.")
+  String tpmMode;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (cpus < 1 || cpus > 255) {
       throw new IllegalArgumentException("--cpus must be between 1 and 255, not " + cpus);
     }
+    TpmService.Builder tpmBuilder = tpmBuilder();
     BootImage image =
         payload.flatImage != null
             ? FlatBinaryImage.fromFile(payload.flatImage).withParameter(flatParameter)
             : LinuxBootImage.fromFiles(
                 payload.linux.kernel, payload.linux.initrd, payload.linux.cmdline);
+    TpmService tpm = null;
+    if (tpmBuilder != null) {
+      // A TpmStateException (rolled back, corrupt, wrong key, in use) ends the command with its
+      // one sentence and exit code 1, as any failure to start the VM does.
+      tpm = tpmBuilder.start();
+      if (tpm.ephemeral()) {
+        System.err.println(
+            "parasol: the guest's vTPM is ephemeral: its keys and NV data end with this run");
+      }
+    }
     AtomicReference<VirtualMachine> current = new AtomicReference<>();
     installInterruptHandler(current);
     VmResult result;
-    try (RawTerminal terminal =
+    try (TpmService vtpm = tpm;
+        RawTerminal terminal =
             serial.isStdio() ? RawTerminal.enterIfTerminal() : RawTerminal.notATerminal();
         SerialBackend hostSide = serial.open(terminal.isRaw() ? escapes(current) : null)) {
       if (terminal.isRaw()) {
         System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");
       }
-      result = runUntilEnd(image, hostSide, current);
+      result = runUntilEnd(image, hostSide, current, vtpm);
+      if (vtpm != null && vtpm.saveFailure().isPresent()) {
+        System.err.println("parasol: " + Main.sentence(vtpm.saveFailure().get()));
+      }
     }
     report(result);
     return result.outcome().exitCode();
+  }
+
+  /** The vTPM the options ask for, or null for none. */
+  private TpmService.Builder tpmBuilder() {
+    if (tpmMode != null && !tpmMode.equals("ephemeral")) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--tpm takes 'ephemeral' (for a persistent vTPM: --tpm-state DIR)");
+    }
+    if (tpmMode != null && tpmState != null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "give either --tpm-state DIR or --tpm ephemeral, not both");
+    }
+    if (tpmMode != null) {
+      return TpmService.builder().ephemeral();
+    }
+    if (tpmState != null) {
+      try {
+        return TpmService.builder()
+            .stateDirectory(tpmState)
+            .keyFile(TpmService.defaultKeyFile(tpmState));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    return null;
   }
 
   /** Ctrl-A x on the console stops whichever VM is running, as SIGINT does without raw mode. */
@@ -148,7 +210,10 @@ final class RunCommand implements Callable<Integer> {
 
   /** Boots the guest, and again after each reset unless --no-reboot, until it ends otherwise. */
   private VmResult runUntilEnd(
-      BootImage image, SerialBackend hostSide, AtomicReference<VirtualMachine> current)
+      BootImage image,
+      SerialBackend hostSide,
+      AtomicReference<VirtualMachine> current,
+      TpmService tpm)
       throws Exception {
     // One host-side back end for every boot: a reboot makes new devices, not a new console.
     SerialBackend com1 = hostSide == null ? null : new ReattachableSerialBackend(hostSide);
@@ -159,6 +224,10 @@ final class RunCommand implements Callable<Integer> {
           VirtualMachine.builder().memorySize(memoryBytes).vcpus(cpus).com1(com1).boot(image);
       if (cmosRam != null) {
         builder.cmosRam(cmosRam);
+      }
+      if (tpm != null) {
+        // The same TPM for every boot; building the VM power cycles it, as a reset does.
+        builder.tpm(tpm.tpm(), tpm.tpm());
       }
       try (VirtualMachine vm = builder.build()) {
         current.set(vm);

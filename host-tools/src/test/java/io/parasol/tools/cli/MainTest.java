@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,19 @@ class MainTest {
     Result serial = parasol("run", "--flat", "x.bin", "--serial", "tcp:1234");
     assertEquals(2, serial.exitCode());
     assertTrue(serial.err().contains("not a serial back end"), serial.err());
+  }
+
+  @Test
+  void tpmOptionsAreCheckedBeforeAnythingStarts(@TempDir Path dir) {
+    Result mode = parasol("run", "--flat", "x.bin", "--tpm", "persistent");
+    assertEquals(2, mode.exitCode());
+    assertTrue(mode.err().contains("--tpm takes 'ephemeral'"), mode.err());
+    Result both =
+        parasol(
+            "run", "--flat", "x.bin", "--tpm", "ephemeral", "--tpm-state", dir.toString() + "/s");
+    assertEquals(2, both.exitCode());
+    assertTrue(both.err().contains("either --tpm-state DIR or --tpm ephemeral"), both.err());
+    assertFalse(Files.exists(dir.resolve("s")), "no state created on a usage error");
   }
 
   @Test

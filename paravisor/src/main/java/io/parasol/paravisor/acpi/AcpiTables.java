@@ -5,6 +5,7 @@ import io.parasol.paravisor.chipset.acpi.AcpiPmBlock;
 import io.parasol.paravisor.chipset.ioapic.IoApic;
 import io.parasol.paravisor.chipset.uart.PcComPort;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.paravisor.tpm.TpmCrb;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -20,7 +21,7 @@ import java.util.Set;
  * <pre>
  * base + 0x00   RSDP (36 bytes; base must be 16-byte aligned)
  * next 64-byte  FACS
- * then, each 16-byte aligned: DSDT, FACP, APIC (MADT), MCFG, XSDT
+ * then, each 16-byte aligned: DSDT, FACP, APIC (MADT), MCFG, TPM2 (with a TPM), XSDT
  * </pre>
  *
  * <p>Put the blob at {@link #BIOS_AREA_BASE} (0xE0000) and a guest that scans the BIOS area
@@ -77,6 +78,9 @@ public final class AcpiTables {
   private Set<PcComPort> comPorts = EnumSet.allOf(PcComPort.class);
   private boolean i8042 = true;
   private boolean rtc = true;
+  private long tpmCrbBase = -1;
+  private long tpmLogLength;
+  private long tpmLogAddress;
 
   public static AcpiTables builder() {
     return new AcpiTables();
@@ -133,6 +137,21 @@ public final class AcpiTables {
     return this;
   }
 
+  /**
+   * Describes a TPM behind a CRB at {@code crbBase} ({@link TpmCrb#DEFAULT_BASE} on a PC): a {@code
+   * TPM2} table naming its control area and the event log ({@code logLength} bytes at {@code
+   * logAddress}; both 0 while there is no log), and a {@code MSFT0101} device in the DSDT.
+   */
+  public AcpiTables tpmCrb(long crbBase, long logLength, long logAddress) {
+    if (crbBase < 0 || crbBase + TpmCrb.SIZE > FOUR_GIB) {
+      throw new IllegalArgumentException("the CRB must lie below 4 GiB");
+    }
+    tpmCrbBase = crbBase;
+    tpmLogLength = logLength;
+    tpmLogAddress = logAddress;
+    return this;
+  }
+
   /** The 32-bit PCI memory window(s): the MMIO hole below the IOAPIC minus the ECAM window. */
   List<AddressRange> pciMemory32() {
     List<AddressRange> out = new ArrayList<>();
@@ -174,7 +193,8 @@ public final class AcpiTables {
                 pciMemory64Size,
                 comPorts,
                 i8042,
-                rtc));
+                rtc,
+                tpmCrbBase >= 0 ? tpmCrbBase : Dsdt.Layout.NO_TPM));
     long dsdtAt = align(facs + Facs.LENGTH, 16);
     long fadtAt = align(dsdtAt + dsdt.length, 16);
     byte[] fadt = Fadt.build(dsdtAt, facs, AcpiPmBlock.DEFAULT_BASE_PORT, SCI_IRQ);
@@ -182,8 +202,18 @@ public final class AcpiTables {
     byte[] madt = Madt.build(vcpus, 0, IoApic.DEFAULT_BASE, SCI_IRQ);
     long mcfgAt = align(madtAt + madt.length, 16);
     byte[] mcfg = Mcfg.build(ecamBase, 0, ecamBuses - 1);
-    long xsdtAt = align(mcfgAt + mcfg.length, 16);
-    byte[] xsdt = Xsdt.build(List.of(fadtAt, madtAt, mcfgAt));
+    long tablesEnd = mcfgAt + mcfg.length;
+    List<Long> xsdtEntries = new ArrayList<>(List.of(fadtAt, madtAt, mcfgAt));
+    byte[] tpm2 = null;
+    long tpm2At = 0;
+    if (tpmCrbBase >= 0) {
+      tpm2At = align(tablesEnd, 16);
+      tpm2 = Tpm2.build(tpmCrbBase + TpmCrb.CONTROL_AREA_OFFSET, tpmLogLength, tpmLogAddress);
+      tablesEnd = tpm2At + tpm2.length;
+      xsdtEntries.add(tpm2At);
+    }
+    long xsdtAt = align(tablesEnd, 16);
+    byte[] xsdt = Xsdt.build(xsdtEntries);
     long end = xsdtAt + xsdt.length;
 
     byte[] blob = new byte[(int) (end - baseAddress)];
@@ -193,6 +223,9 @@ public final class AcpiTables {
     place(blob, baseAddress, fadtAt, fadt, "FACP", addr);
     place(blob, baseAddress, madtAt, madt, "APIC", addr);
     place(blob, baseAddress, mcfgAt, mcfg, "MCFG", addr);
+    if (tpm2 != null) {
+      place(blob, baseAddress, tpm2At, tpm2, "TPM2", addr);
+    }
     place(blob, baseAddress, xsdtAt, xsdt, "XSDT", addr);
     return new Blob(baseAddress, blob, rsdp, Collections.unmodifiableMap(addr));
   }

@@ -10,6 +10,7 @@ import io.parasol.paravisor.acpi.aml.ResourceTemplate;
 import io.parasol.paravisor.acpi.aml.ResourceTemplate.Cacheability;
 import io.parasol.paravisor.chipset.acpi.AcpiPmBlock;
 import io.parasol.paravisor.chipset.uart.PcComPort;
+import io.parasol.paravisor.tpm.TpmCrb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,7 @@ import java.util.Set;
  *   COM1..COM4       PNP0501, _UID 1-4
  *   RTC              PNP0B00, IO 0x70/2, IRQ 8
  *   KBD, MOU         PNP0303 (IO 0x60, 0x64, IRQ 1) and PNP0F13 (IRQ 12)
+ * \_SB.TPM0          MSFT0101 TPM 2.0 (with a TPM): _STA 0x0F, _CRS the CRB's 4 KiB page
  * \_S5               Package {S5_SLP_TYP, S5_SLP_TYP, 0, 0}
  * </pre>
  */
@@ -42,7 +44,11 @@ public final class Dsdt {
       long pciMemory64Size,
       Set<PcComPort> comPorts,
       boolean i8042,
-      boolean rtc) {}
+      boolean rtc,
+      long tpmCrbBase) {
+    /** {@link #tpmCrbBase} when there is no TPM. */
+    public static final long NO_TPM = -1;
+  }
 
   public static byte[] build(Layout l) {
     byte[] body =
@@ -66,7 +72,8 @@ public final class Dsdt {
                             new ResourceTemplate()
                                 .memory32Fixed(true, l.ecamBase(), l.ecamSize())
                                 .toAml())),
-                    isaBridge(l))),
+                    isaBridge(l)),
+                tpm(l)),
             name(
                 "\\_S5",
                 Aml.pkgOf(
@@ -77,6 +84,25 @@ public final class Dsdt {
     return TableWriter.sdt("DSDT", TableWriter.HEADER_LENGTH + body.length, REVISION)
         .bytes(TableWriter.HEADER_LENGTH, body)
         .finish();
+  }
+
+  /**
+   * The TPM as the TCG ACPI Specification (§8.1) and QEMU declare it: {@code _HID "MSFT0101"}, the
+   * ID Windows and Linux's {@code tpm_crb} match, and the CRB's page as its only resource.
+   */
+  private static byte[] tpm(Layout l) {
+    if (l.tpmCrbBase() == Layout.NO_TPM) {
+      return new byte[0];
+    }
+    return device(
+        "TPM0",
+        name("_HID", Aml.string("MSFT0101")),
+        name("_CID", Aml.string("MSFT0101")),
+        name("_UID", integer(1)),
+        name("_STA", integer(0x0F)),
+        name(
+            "_CRS",
+            new ResourceTemplate().memory32Fixed(true, l.tpmCrbBase(), TpmCrb.SIZE).toAml()));
   }
 
   private static byte[] hostBridgeResources(Layout l) {

@@ -15,6 +15,9 @@ import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.paravisor.tpm.TpmCrb;
+import io.parasol.tpm.TpmEngine;
+import io.parasol.tpm.TpmPlatform;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -37,6 +40,7 @@ public final class VirtualMachine implements AutoCloseable {
   private final PcChipset chipset;
   private final VmLifecycle lifecycle;
   private final SystemTimeSource ownedTime;
+  private final TpmCrb tpmCrb;
   private final List<Thread> vcpuThreads = new ArrayList<>();
   private boolean started;
   private boolean closed;
@@ -46,12 +50,14 @@ public final class VirtualMachine implements AutoCloseable {
       ChipsetBus bus,
       PcChipset chipset,
       VmLifecycle lifecycle,
-      SystemTimeSource ownedTime) {
+      SystemTimeSource ownedTime,
+      TpmCrb tpmCrb) {
     this.partition = partition;
     this.bus = bus;
     this.chipset = chipset;
     this.lifecycle = lifecycle;
     this.ownedTime = ownedTime;
+    this.tpmCrb = tpmCrb;
   }
 
   public static Builder builder() {
@@ -127,6 +133,11 @@ public final class VirtualMachine implements AutoCloseable {
     return partition;
   }
 
+  /** The vTPM's CRB front end, if the VM has a TPM. */
+  public Optional<TpmCrb> tpmCrb() {
+    return Optional.ofNullable(tpmCrb);
+  }
+
   private void joinVcpus() throws InterruptedException {
     for (Thread t : vcpuThreads) {
       t.join();
@@ -147,6 +158,9 @@ public final class VirtualMachine implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     chipset.close();
+    if (tpmCrb != null) {
+      tpmCrb.close();
+    }
     if (ownedTime != null) {
       ownedTime.close();
     }
@@ -171,6 +185,8 @@ public final class VirtualMachine implements AutoCloseable {
     private PartitionFactory partitions = Builder::kvmPartition;
     private final List<PortIoDevice> extraPortDevices = new ArrayList<>();
     private final List<MmioDevice> extraMmioDevices = new ArrayList<>();
+    private TpmEngine tpmEngine;
+    private TpmPlatform tpmPlatform;
 
     private Builder() {}
 
@@ -238,6 +254,20 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
+     * Gives the VM a TPM 2.0: a {@link TpmCrb} at {@link TpmCrb#DEFAULT_BASE} in front of {@code
+     * engine}, and the ACPI {@code TPM2} table and {@code MSFT0101} device that lead the guest to
+     * it. {@link #build} power cycles the TPM through {@code platform} ({@code _TPM_Init}), as a
+     * platform reset does, so each boot (a guest reboot builds a new VM) starts with a TPM that
+     * wants TPM2_Startup, which Linux's driver sends itself. The TPM outlives the VM: its owner
+     * keeps and closes it.
+     */
+    public Builder tpm(TpmEngine engine, TpmPlatform platform) {
+      this.tpmEngine = Objects.requireNonNull(engine, "engine");
+      this.tpmPlatform = Objects.requireNonNull(platform, "platform");
+      return this;
+    }
+
+    /**
      * Creates the partition, wires the chipset and loads the boot image.
      *
      * @throws HypervisorException when the hypervisor refuses (no KVM, no permission…)
@@ -249,6 +279,7 @@ public final class VirtualMachine implements AutoCloseable {
       Partition partition = partitions.create(config);
       SystemTimeSource ownedTime = null;
       PcChipset chipset = null;
+      TpmCrb crb = null;
       try {
         TimeSource clock = time;
         if (clock == null) {
@@ -267,17 +298,25 @@ public final class VirtualMachine implements AutoCloseable {
         for (MmioDevice d : extraMmioDevices) {
           bus.register(d);
         }
-        writeAcpiTables(partition);
+        if (tpmEngine != null) {
+          crb = new TpmCrb(tpmEngine, tpmPlatform);
+          bus.register(crb);
+          crb.reset();
+        }
+        writeAcpiTables(partition, crb);
         bootImage.load(partition);
         LOG.info(
             "VM ready: {} MiB, {} vCPU(s), {}",
             memorySizeBytes >> 20,
             vcpuCount,
             partition.isolationType());
-        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime);
+        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime, crb);
       } catch (HypervisorException | BootException | RuntimeException e) {
         if (chipset != null) {
           chipset.close();
+        }
+        if (crb != null) {
+          crb.close();
         }
         if (ownedTime != null) {
           ownedTime.close();
@@ -291,12 +330,16 @@ public final class VirtualMachine implements AutoCloseable {
      * Describes the PC chipset in ACPI tables at the start of the BIOS area, where an OS that boots
      * without firmware (Linux through its boot protocol) scans for the RSDP.
      */
-    private static void writeAcpiTables(Partition partition) throws BootException {
-      AcpiTables.Blob acpi =
+    private static void writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
+      AcpiTables tables =
           AcpiTables.builder()
               .partition(partition.config())
-              .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT)
-              .build(AcpiTables.BIOS_AREA_BASE);
+              .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT);
+      if (crb != null) {
+        // DEVNOTE: no event log yet (length 0); measured boot will fill LAML/LASA.
+        tables.tpmCrb(crb.region().base(), 0, 0);
+      }
+      AcpiTables.Blob acpi = tables.build(AcpiTables.BIOS_AREA_BASE);
       try {
         partition.memory().write(acpi.baseAddress(), acpi.bytes());
       } catch (GuestMemoryException e) {

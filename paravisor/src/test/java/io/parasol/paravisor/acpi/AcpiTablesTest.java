@@ -70,6 +70,29 @@ class AcpiTablesTest {
   }
 
   @Test
+  void tpm2TableOnlyWithATpm() {
+    assertEquals(false, blob.tables().containsKey("TPM2"));
+    AcpiTables.Blob withTpm =
+        AcpiTables.builder()
+            .partition(new PartitionConfig(2L << 30, 3))
+            .tpmCrb(0xFED4_0000L, 0, 0)
+            .build(AcpiTables.BIOS_AREA_BASE);
+    byte[] t = withTpm.table("TPM2");
+    assertEquals(76, t.length);
+    assertEquals(4, t[8], "revision");
+    assertEquals(0, sum(t, t.length), "checksum");
+    assertEquals(0, le(t).getShort(36), "client platform class");
+    assertEquals(0xFED4_0040L, le(t).getLong(40), "control area");
+    assertEquals(7, le(t).getInt(48), "start method CRB");
+    assertEquals(0, le(t).getInt(64), "no log yet");
+    assertEquals(0, le(t).getLong(68));
+    byte[] x = withTpm.table("XSDT");
+    assertEquals(36 + 4 * 8, x.length);
+    assertEquals((long) withTpm.tables().get("TPM2"), le(x).getLong(36 + 3 * 8));
+    assertEquals(0, withTpm.tables().get("TPM2") % 16);
+  }
+
+  @Test
   void xsdtAndFadtPointers() {
     ByteBuffer x = le(blob.table("XSDT"));
     assertEquals((long) blob.tables().get("FACP"), x.getLong(36));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parasol.isolation.PartitionConfig;
+import io.parasol.paravisor.tpm.TpmCrb;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ class IaslDisassemblyTest {
       AcpiTables.builder()
           .partition(new PartitionConfig(6L << 30, 4))
           .pciMemory64(64L << 30)
+          .tpmCrb(TpmCrb.DEFAULT_BASE, 0x10000, 0x7FF0000)
           .build(AcpiTables.BIOS_AREA_BASE);
 
   @TempDir static Path dir;
@@ -83,7 +85,7 @@ class IaslDisassemblyTest {
   @Test
   void xsdt() throws Exception {
     String dsl = disassemble("XSDT", "xsdt");
-    assertEquals(3, count(dsl, "ACPI Table Address"), dsl);
+    assertEquals(4, count(dsl, "ACPI Table Address"), dsl);
   }
 
   @Test
@@ -138,9 +140,26 @@ class IaslDisassemblyTest {
             "WordBusNumber",
             "0x0CF7",
             "0xFEBFFFFF",
-            "QWordMemory")) {
+            "QWordMemory",
+            "Device (TPM0)",
+            "Name (_HID, \"MSFT0101\"",
+            "Name (_CID, \"MSFT0101\"",
+            "Name (_STA, 0x0F)",
+            "0xFED40000,         // Address Base\n"
+                + "                    0x00001000,         // Address Length")) {
       assertTrue(dsl.contains(expected), expected + " missing in:\n" + dsl);
     }
+  }
+
+  @Test
+  void tpm2() throws Exception {
+    String dsl = disassemble("TPM2", "tpm2");
+    assertTrue(dsl.matches("(?s).*Revision : 04.*"), dsl);
+    assertTrue(dsl.matches("(?s).*Platform Class : 0000.*"), dsl);
+    assertTrue(dsl.matches("(?s).*Control Address : 00000000FED40040.*"), dsl);
+    assertTrue(dsl.matches("(?s).*Start Method : 07.*"), dsl);
+    assertTrue(dsl.matches("(?s).*Minimum Log Length : 00010000.*"), dsl);
+    assertTrue(dsl.matches("(?s).*Log Address : 0000000007FF0000.*"), dsl);
   }
 
   @Test

@@ -1,0 +1,96 @@
+package io.parasol.paravisor.vm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parasol.isolation.HeapPartition;
+import io.parasol.machine.io.AccessSize;
+import io.parasol.machine.io.IoValue;
+import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.tpm.TpmCrb;
+import io.parasol.tpm.Tpm;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** {@link VirtualMachine.Builder#tpm}: the CRB on the bus, the TPM2 table in RAM, power-on. */
+class VirtualMachineTpmTest {
+  private static VirtualMachine.Builder builder() {
+    return VirtualMachine.builder()
+        .memorySize(64L << 20)
+        .partitions(HeapPartition::new)
+        .boot(partition -> {}); // nothing runs: the test plays the guest through the bus
+  }
+
+  /** The XSDT's table signatures, read back from guest RAM as the guest finds them. */
+  private static String xsdtSignatures(VirtualMachine vm) throws Exception {
+    byte[] rsdp = new byte[36];
+    vm.partition().memory().read(AcpiTables.BIOS_AREA_BASE, rsdp, 0, 36);
+    long xsdt = ByteBuffer.wrap(rsdp).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
+    byte[] header = new byte[36];
+    vm.partition().memory().read(xsdt, header, 0, 36);
+    int length = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+    byte[] table = new byte[length];
+    vm.partition().memory().read(xsdt, table, 0, length);
+    StringBuilder sigs = new StringBuilder();
+    for (int off = 36; off < length; off += 8) {
+      long at = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN).getLong(off);
+      byte[] sig = new byte[4];
+      vm.partition().memory().read(at, sig, 0, 4);
+      sigs.append(new String(sig, StandardCharsets.US_ASCII)).append(' ');
+    }
+    return sigs.toString().trim();
+  }
+
+  @Test
+  void aVmWithATpmHasTheCrbAndTheTpm2TableAndAPoweredTpm() throws Exception {
+    Tpm tpm = Tpm.create();
+    try (VirtualMachine vm = builder().tpm(tpm, tpm).build()) {
+      assertTrue(tpm.isPoweredOn(), "building the VM is the TPM's _TPM_Init");
+      assertTrue(vm.tpmCrb().isPresent());
+      IoValue id = IoValue.forRead(AccessSize.DWORD);
+      vm.bus().readMmio(TpmCrb.DEFAULT_BASE + 0x30, id);
+      assertEquals(0x4011, id.value() & 0x40FF, "CRB interface ID through the bus");
+      assertEquals("FACP APIC MCFG TPM2", xsdtSignatures(vm));
+
+      // Guest-side flow through the bus: locality, ready, TPM2_Startup(CLEAR), START.
+      vm.bus().writeMmio(TpmCrb.DEFAULT_BASE + 0x08, new IoValue(AccessSize.DWORD, 1));
+      vm.bus().writeMmio(TpmCrb.DEFAULT_BASE + 0x40, new IoValue(AccessSize.DWORD, 1));
+      byte[] startup = {(byte) 0x80, 1, 0, 0, 0, 12, 0, 0, 1, 0x44, 0, 0};
+      for (int i = 0; i < startup.length; i++) {
+        vm.bus()
+            .writeMmio(
+                TpmCrb.DEFAULT_BASE + 0x80 + i, new IoValue(AccessSize.BYTE, startup[i] & 0xFF));
+      }
+      vm.bus().writeMmio(TpmCrb.DEFAULT_BASE + 0x4C, new IoValue(AccessSize.DWORD, 1));
+      IoValue start = IoValue.forRead(AccessSize.DWORD);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      do {
+        Thread.onSpinWait();
+        vm.bus().readMmio(TpmCrb.DEFAULT_BASE + 0x4C, start);
+      } while (start.value() != 0 && System.nanoTime() < deadline);
+      assertEquals(0, start.value(), "the command completed on the CRB's thread");
+      byte[] response = new byte[10];
+      for (int i = 0; i < 10; i++) {
+        IoValue b = IoValue.forRead(AccessSize.BYTE);
+        vm.bus().readMmio(TpmCrb.DEFAULT_BASE + 0x80 + i, b);
+        response[i] = (byte) b.value();
+      }
+      assertArrayEquals(new byte[] {(byte) 0x80, 1, 0, 0, 0, 10, 0, 0, 0, 0}, response);
+    }
+  }
+
+  @Test
+  void aVmWithoutATpmHasNeither() throws Exception {
+    try (VirtualMachine vm = builder().build()) {
+      assertFalse(vm.tpmCrb().isPresent());
+      assertEquals("FACP APIC MCFG", xsdtSignatures(vm));
+      IoValue v = IoValue.forRead(AccessSize.DWORD);
+      vm.bus().readMmio(TpmCrb.DEFAULT_BASE + 0x30, v);
+      assertEquals(0xFFFF_FFFFL, v.value(), "nothing decodes the TPM page");
+    }
+  }
+}

@@ -60,6 +60,7 @@ class LinuxLabIT {
       run two-cpus 300 --cpus 2 --cmdline "console=ttyS0 quiet"
       run reboot 300 --cpus 1 --cmdline "console=ttyS0 quiet parasol.test=reboot"
       run typo 300 --cpus 1 --cmdline "console=ttyS0 quiet rdinit=/sbin/inti"
+      run tpm 300 --cpus 1 --tpm ephemeral --cmdline "console=ttyS0 quiet parasol.test=tpm-facts"
       """;
 
   @BeforeAll
@@ -166,5 +167,18 @@ class LinuxLabIT {
     assertTrue(run.contains("Kernel panic - not syncing"), run);
     assertTrue(run.contains("killed=panic"), run);
     assertTrue(field(run, "end=(\\d+)") - field(run, "start=(\\d+)") < 300, run);
+  }
+
+  @Test
+  void theStockKernelBindsTpmCrbToParasolsVtpmAndExtendsItsPcrs() {
+    // No kernel parameters: the kernel finds the CRB through the ACPI TPM2 table and MSFT0101.
+    String run = completedSection("tpm");
+    assertTrue(run.contains("tpm-version-major=2"), run);
+    assertTrue(run.contains("tpm-driver=tpm_crb"), run);
+    // IMA extends PCR 10 with its boot aggregate through the CRB: the command path works both
+    // ways. PCR 17 is reset to all ones at locality 0 (PC Client), PCR 0 is untouched.
+    assertTrue(run.matches("(?s).*pcr-sha256-10=(?!0{64})[0-9A-F]{64}.*"), run);
+    assertTrue(run.contains("pcr-sha256-17=" + "F".repeat(64)), run);
+    assertTrue(run.contains("pcr-sha256-0=" + "0".repeat(64)), run);
   }
 }

@@ -9,7 +9,6 @@ import io.parasol.tpm.command.CommandContext;
 import io.parasol.tpm.command.CommandSpec;
 import io.parasol.tpm.command.HandleType;
 import io.parasol.tpm.command.clocks.ReadClock;
-import io.parasol.tpm.marshal.Tpm2b;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
 import io.parasol.tpm.session.AuthSession;
@@ -21,15 +20,12 @@ import io.parasol.tpm.session.AuthSession;
  * TPM_RC_VALUE}/{@code TPM_RC_RANGE}). {@code policyDigest := H(policyDigest ||
  * TPM_CC_PolicyCounterTimer || H(operandB || offset || operation))}.
  */
-public final class PolicyCounterTimer implements Command<PolicyCounterTimer.In> {
+public final class PolicyCounterTimer implements Command<Comparison> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.POLICY_COUNTER_TIMER)
           .handle(HandleType.SH_POLICY, AuthRole.NONE)
           .decrypt()
           .build();
-
-  /** operandB, offset and operation. */
-  public record In(byte[] operandB, int offset, Operation operation) {}
 
   @Override
   public CommandSpec spec() {
@@ -37,15 +33,12 @@ public final class PolicyCounterTimer implements Command<PolicyCounterTimer.In> 
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(
-        in.parameter(1, r -> r.read2B(Tpm2b.OPERAND)),
-        in.parameter(2, TpmReader::readU16),
-        in.parameter(3, Operation::read));
+  public Comparison parse(TpmReader in) throws TpmException {
+    return Comparison.read(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, Comparison in, TpmWriter out) throws TpmException {
     TpmWriter info = new TpmWriter(25);
     ReadClock.timeInfo(ctx.state()).write(info);
     byte[] timeInfo = info.toByteArray();
@@ -59,16 +52,11 @@ public final class PolicyCounterTimer implements Command<PolicyCounterTimer.In> 
     if (!s.isTrial()) {
       byte[] operandA =
           java.util.Arrays.copyOfRange(timeInfo, in.offset(), in.offset() + in.operandB().length);
-      if (!in.operation().holds(operandA, in.operandB())) {
+      if (!in.holds(operandA)) {
         throw new TpmException(TpmRc.POLICY);
       }
     }
-    byte[] args =
-        PolicySessions.digest(
-            s,
-            in.operandB(),
-            PolicySessions.u16(in.offset()),
-            PolicySessions.u16(in.operation().code()));
+    byte[] args = in.args(s);
     s.extendPolicy(PolicySessions.u32(TpmCc.POLICY_COUNTER_TIMER), args);
   }
 }

@@ -9,7 +9,6 @@ import io.parasol.tpm.command.Command;
 import io.parasol.tpm.command.CommandContext;
 import io.parasol.tpm.command.CommandSpec;
 import io.parasol.tpm.command.HandleType;
-import io.parasol.tpm.marshal.Tpm2b;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
 import io.parasol.tpm.nv.NvAccess;
@@ -22,7 +21,7 @@ import io.parasol.tpm.session.AuthSession;
  * comparison fails). {@code policyDigest := H(policyDigest || TPM_CC_PolicyNV || args || nvName)}
  * with {@code args := H(operandB || offset || operation)}. A trial session skips the checks.
  */
-public final class PolicyNv implements Command<PolicyNv.In> {
+public final class PolicyNv implements Command<Comparison> {
   private static final CommandSpec SPEC =
       CommandSpec.of(TpmCc.POLICY_NV)
           .handle(HandleType.RH_NV_AUTH, AuthRole.USER)
@@ -31,24 +30,18 @@ public final class PolicyNv implements Command<PolicyNv.In> {
           .decrypt()
           .build();
 
-  /** operandB, offset and operation. */
-  public record In(byte[] operandB, int offset, Operation operation) {}
-
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
   @Override
-  public In parse(TpmReader in) throws TpmException {
-    return new In(
-        in.parameter(1, r -> r.read2B(Tpm2b.OPERAND)),
-        in.parameter(2, TpmReader::readU16),
-        in.parameter(3, Operation::read));
+  public Comparison parse(TpmReader in) throws TpmException {
+    return Comparison.read(in);
   }
 
   @Override
-  public void execute(CommandContext ctx, In in, TpmWriter out) throws TpmException {
+  public void execute(CommandContext ctx, Comparison in, TpmWriter out) throws TpmException {
     AuthSession s = PolicySessions.session(ctx, 2);
     Entity e = ctx.entity(1);
     if (!(e instanceof NvIndex index)) {
@@ -64,16 +57,11 @@ public final class PolicyNv implements Command<PolicyNv.In> {
         throw new TpmException(TpmRc.parameter(TpmRc.SIZE, 1));
       }
       byte[] operandA = index.read(in.offset(), in.operandB().length);
-      if (!in.operation().holds(operandA, in.operandB())) {
+      if (!in.holds(operandA)) {
         throw new TpmException(TpmRc.POLICY);
       }
     }
-    byte[] args =
-        PolicySessions.digest(
-            s,
-            in.operandB(),
-            PolicySessions.u16(in.offset()),
-            PolicySessions.u16(in.operation().code()));
+    byte[] args = in.args(s);
     s.extendPolicy(PolicySessions.u32(TpmCc.POLICY_NV), args, index.name());
   }
 }

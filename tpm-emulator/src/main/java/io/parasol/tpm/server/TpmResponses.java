@@ -1,25 +1,30 @@
 package io.parasol.tpm.server;
 
+import io.parasol.tpm.TpmLimits;
+import io.parasol.tpm.TpmRc;
+import io.parasol.tpm.TpmSt;
+
 /**
  * The few TPM 2.0 responses the servers produce themselves (TPM 2.0 Part 2 §6.9 TPM_ST, §6.6
  * TPM_RC): a response header with an error code and no parameters, for when no command reaches the
- * engine (powered off, stopped, failure mode, an unsupported locality).
+ * engine (powered off, stopped, failure mode, an unsupported locality). The values are the engine's
+ * own constants, named here as the wire protocols' documents name them.
  */
 final class TpmResponses {
   /** TPM_ST_NO_SESSIONS. */
-  static final int TPM_ST_NO_SESSIONS = 0x8001;
+  static final int TPM_ST_NO_SESSIONS = TpmSt.NO_SESSIONS;
 
   /** TPM_ST_SESSIONS. */
-  static final int TPM_ST_SESSIONS = 0x8002;
+  static final int TPM_ST_SESSIONS = TpmSt.SESSIONS;
 
   /** TPM_RC_FAILURE: the TPM is in failure mode, or not running. */
-  static final int TPM_RC_FAILURE = 0x101;
+  static final int TPM_RC_FAILURE = TpmRc.FAILURE;
 
   /** TPM_RC_LOCALITY (a warning, RC_WARN + 0x007): the command's locality is not allowed. */
-  static final int TPM_RC_LOCALITY = 0x907;
+  static final int TPM_RC_LOCALITY = TpmRc.LOCALITY;
 
   /** The size of a command or response header: tag, size, code. */
-  static final int HEADER_BYTES = 10;
+  static final int HEADER_BYTES = TpmLimits.HEADER_SIZE;
 
   private TpmResponses() {}
 

@@ -206,7 +206,7 @@ public final class Tpm implements TpmEngine, TpmPlatform {
         throw new TpmException(TpmRc.COMMAND_SIZE);
       }
       int size = in.readU32();
-      if (size != command.length || size > TpmLimits.MAX_COMMAND_SIZE) {
+      if (size != command.length || size > state.bufferSize()) {
         throw new TpmException(TpmRc.COMMAND_SIZE);
       }
       int code = in.readU32();
@@ -481,6 +481,11 @@ public final class Tpm implements TpmEngine, TpmPlatform {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public int setBufferSize(int bytes) {
+    return state.setBufferSize(bytes);
   }
 
   @Override

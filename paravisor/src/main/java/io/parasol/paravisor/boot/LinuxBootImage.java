@@ -9,12 +9,14 @@ import io.parasol.isolation.X86Registers;
 import io.parasol.machine.memory.GuestMemory;
 import io.parasol.machine.memory.GuestMemoryException;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.tpm.eventlog.TcgEventType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -216,6 +218,25 @@ public record LinuxBootImage(
       address = (address + align - 1) & -align;
     }
     return address;
+  }
+
+  @Override
+  public List<BootMeasurement> measurements() throws BootException {
+    // The PCRs a Linux loader uses (PC Client PFP §3.3.4, and what GRUB and the EFI stub do): the
+    // kernel is the code the loader starts (PCR 4), its command line is configuration the loader
+    // hands it (PCR 8, the line itself as event data so a verifier can read it), the initrd is
+    // the data the loader hands it (PCR 9).
+    List<BootMeasurement> out = new ArrayList<>();
+    out.add(
+        new BootMeasurement(
+            4, TcgEventType.EV_IPL, "Linux kernel".getBytes(StandardCharsets.US_ASCII), kernel));
+    out.add(BootMeasurement.ofData(8, TcgEventType.EV_IPL, cmdlineBytes()));
+    if (initrd != null) {
+      out.add(
+          new BootMeasurement(
+              9, TcgEventType.EV_IPL, "initrd".getBytes(StandardCharsets.US_ASCII), initrd));
+    }
+    return List.copyOf(out);
   }
 
   @Override

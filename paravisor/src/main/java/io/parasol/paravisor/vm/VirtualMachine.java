@@ -13,11 +13,15 @@ import io.parasol.machine.time.TimeSource;
 import io.parasol.paravisor.acpi.AcpiTables;
 import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.BootImage;
+import io.parasol.paravisor.boot.BootMeasurement;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.paravisor.tpm.MeasuredBoot;
 import io.parasol.paravisor.tpm.TpmCrb;
 import io.parasol.tpm.TpmEngine;
 import io.parasol.tpm.TpmPlatform;
+import io.parasol.tpm.client.TpmCommandException;
+import io.parasol.tpm.eventlog.TcgEventLog;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -34,6 +38,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualMachine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VirtualMachine.class);
+
+  /** This build's version, as a measured boot records it in PCR 0. */
+  public static final String PARASOL_VERSION =
+      java.util.Objects.requireNonNullElse(
+          VirtualMachine.class.getPackage().getImplementationVersion(), "development");
 
   private final Partition partition;
   private final ChipsetBus bus;
@@ -257,9 +266,9 @@ public final class VirtualMachine implements AutoCloseable {
      * Gives the VM a TPM 2.0: a {@link TpmCrb} at {@link TpmCrb#DEFAULT_BASE} in front of {@code
      * engine}, and the ACPI {@code TPM2} table and {@code MSFT0101} device that lead the guest to
      * it. {@link #build} power cycles the TPM through {@code platform} ({@code _TPM_Init}), as a
-     * platform reset does, so each boot (a guest reboot builds a new VM) starts with a TPM that
-     * wants TPM2_Startup, which Linux's driver sends itself. The TPM outlives the VM: its owner
-     * keeps and closes it.
+     * platform reset does, then starts it and measures the platform and boot image into it ({@link
+     * MeasuredBoot}), leaving the event log where the TPM2 table says. Each boot (a guest reboot
+     * builds a new VM) measures afresh. The TPM outlives the VM: its owner keeps and closes it.
      */
     public Builder tpm(TpmEngine engine, TpmPlatform platform) {
       this.tpmEngine = Objects.requireNonNull(engine, "engine");
@@ -303,8 +312,11 @@ public final class VirtualMachine implements AutoCloseable {
           bus.register(crb);
           crb.reset();
         }
-        writeAcpiTables(partition, crb);
+        byte[] acpi = writeAcpiTables(partition, crb);
         bootImage.load(partition);
+        if (crb != null) {
+          measureBoot(partition, acpi);
+        }
         LOG.info(
             "VM ready: {} MiB, {} vCPU(s), {}",
             memorySizeBytes >> 20,
@@ -330,16 +342,49 @@ public final class VirtualMachine implements AutoCloseable {
      * Describes the PC chipset in ACPI tables at the start of the BIOS area, where an OS that boots
      * without firmware (Linux through its boot protocol) scans for the RSDP.
      */
-    private static void writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
+    /**
+     * Starts the TPM, measures the platform and the boot image into it and writes the event log
+     * where the TPM2 table says it is.
+     */
+    private void measureBoot(Partition partition, byte[] acpi) throws BootException {
+      List<BootMeasurement> measurements = new ArrayList<>();
+      measurements.addAll(
+          MeasuredBoot.platformMeasurements(PARASOL_VERSION, vcpuCount, memorySizeBytes, acpi));
+      measurements.addAll(bootImage.measurements());
+      TcgEventLog log;
+      try {
+        log = MeasuredBoot.measure(tpmEngine, measurements);
+      } catch (TpmCommandException e) {
+        throw new BootException("measured boot failed: " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new BootException("measured boot failed: " + e.getMessage(), e);
+      }
+      try {
+        partition.memory().write(MeasuredBoot.LOG_ADDRESS, new byte[MeasuredBoot.LOG_SIZE]);
+        partition.memory().write(MeasuredBoot.LOG_ADDRESS, log.toBytes());
+      } catch (GuestMemoryException e) {
+        throw new BootException(
+            "guest RAM has no room for the TPM event log: " + e.getMessage(), e);
+      }
+      LOG.info("measured boot: {} events into PCR banks {}", log.events().size(), log.banks());
+    }
+
+    private static byte[] writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
       AcpiTables tables =
           AcpiTables.builder()
               .partition(partition.config())
               .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT);
       if (crb != null) {
-        // DEVNOTE: no event log yet (length 0); measured boot will fill LAML/LASA.
-        tables.tpmCrb(crb.region().base(), 0, 0);
+        tables.tpmCrb(crb.region().base(), MeasuredBoot.LOG_SIZE, MeasuredBoot.LOG_ADDRESS);
       }
       AcpiTables.Blob acpi = tables.build(AcpiTables.BIOS_AREA_BASE);
+      if (crb != null && acpi.baseAddress() + acpi.bytes().length > MeasuredBoot.LOG_ADDRESS) {
+        throw new BootException(
+            "the ACPI tables ("
+                + acpi.bytes().length
+                + " bytes) run into the TPM event log at 0x"
+                + Long.toHexString(MeasuredBoot.LOG_ADDRESS));
+      }
       try {
         partition.memory().write(acpi.baseAddress(), acpi.bytes());
       } catch (GuestMemoryException e) {
@@ -347,6 +392,7 @@ public final class VirtualMachine implements AutoCloseable {
       }
       LOG.debug(
           "ACPI tables at 0x{}: {}", Long.toHexString(acpi.baseAddress()), acpi.tables().keySet());
+      return acpi.bytes();
     }
 
     private static Partition kvmPartition(PartitionConfig config) throws HypervisorException {

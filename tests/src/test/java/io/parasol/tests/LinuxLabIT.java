@@ -65,9 +65,10 @@ class LinuxLabIT {
       }
       plain=initramfs.cpio.gz
       run one-cpu 300 $plain --no-reboot --cpus 1 --cmdline "console=ttyS0 quiet parasol.test=facts"
-      run two-cpus 300 $plain --no-reboot --cpus 2 --cmdline "console=ttyS0 quiet"
-      run reboot 300 $plain --no-reboot --cpus 1 --cmdline "console=ttyS0 quiet parasol.test=reboot"
-      run typo 300 $plain --no-reboot --cpus 1 --cmdline "console=ttyS0 quiet rdinit=/sbin/inti"
+      # The default vTPM costs each boot a few seconds of hashing here; these runs test other things.
+      run two-cpus 300 $plain --no-reboot --tpm none --cpus 2 --cmdline "console=ttyS0 quiet"
+      run reboot 300 $plain --no-reboot --tpm none --cpus 1 --cmdline "console=ttyS0 quiet parasol.test=reboot"
+      run typo 300 $plain --no-reboot --tpm none --cpus 1 --cmdline "console=ttyS0 quiet rdinit=/sbin/inti"
       # The vTPM: measured boot, tpm2-tools, then an NV index across a guest reboot (the guest
       # reboots once; Parasol boots it again on the same vTPM) and across a Parasol restart.
       rm -rf /tmp/lab-vtpm /tmp/lab-vtpm.key /tmp/lab-vtpm.key.anchor
@@ -206,8 +207,8 @@ class LinuxLabIT {
     byte[] log = HexFormat.of().parseHex(hex.group(1).replaceAll("[^0-9a-fA-F]", ""));
     TcgEventLog parsed = TcgEventLog.parse(log);
     PcrReplay replay = PcrReplay.of(parsed);
-    assertEquals(
-        List.of(HashAlgorithm.SHA1, HashAlgorithm.SHA256, HashAlgorithm.SHA384), parsed.banks());
+    // A VM's vTPM allocates the SHA-256 and SHA-384 banks; the log carries both.
+    assertEquals(List.of(HashAlgorithm.SHA256, HashAlgorithm.SHA384), parsed.banks());
     int compared = 0;
     for (HashAlgorithm bank : parsed.banks()) {
       String name = bank.name().toLowerCase();
@@ -216,13 +217,14 @@ class LinuxLabIT {
           continue; // IMA's, with its own log
         }
         String guest = text(run, "pcr-" + name + "-" + pcr + "=([0-9A-F]+)");
-        String replayed = HexFormat.of().withUpperCase().formatHex(replay.value(bank, pcr).orElseThrow());
+        String replayed =
+            HexFormat.of().withUpperCase().formatHex(replay.value(bank, pcr).orElseThrow());
         assertEquals(replayed, guest, bank + " PCR " + pcr);
         compared++;
       }
     }
-    assertEquals(69, compared);
-    for (int pcr : new int[] {0, 1, 4, 8, 9}) {
+    assertEquals(46, compared);
+    for (int pcr : new int[] {0, 1, 7, 8, 9}) {
       assertTrue(replay.isExtended(pcr), "PCR " + pcr + " is measured");
     }
   }
@@ -237,6 +239,8 @@ class LinuxLabIT {
     assertEquals(0, field(run, "eventlog-exit=(\\d+)"), run);
     assertEquals(0, field(run, "eventlog-exit=\\d+ events=\\d+ errors=(\\d+)"), run);
     assertTrue(field(run, "eventlog-exit=\\d+ events=(\\d+)") >= 14, run);
+    // No warnings either: the kernel command line event verifies (tpm2_eventlog recomputes it).
+    assertFalse(run.contains("eventlog-err:"), run);
   }
 
   @Test

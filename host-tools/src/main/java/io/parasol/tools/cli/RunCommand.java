@@ -8,8 +8,11 @@ import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.paravisor.vm.VmOutcome;
 import io.parasol.paravisor.vm.VmResult;
+import io.parasol.tpm.Tpm;
+import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.server.TpmService;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -190,13 +193,22 @@ final class RunCommand implements Callable<Integer> {
     if (tpmState != null) {
       try {
         return TpmService.builder()
+            .engine(RunCommand::vmTpm)
             .stateDirectory(tpmState)
             .keyFile(TpmService.defaultKeyFile(tpmState));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
     }
-    return TpmService.builder().ephemeral();
+    return TpmService.builder().engine(RunCommand::vmTpm).ephemeral();
+  }
+
+  /**
+   * A VM's new vTPM allocates the SHA-256 and SHA-384 banks: the crypto-agile log's, without the
+   * SHA-1 bank PC Client platforms are dropping (a state made by {@code tpm serve} keeps its own).
+   */
+  private static Tpm.Builder vmTpm() {
+    return Tpm.builder().pcrBanks(List.of(HashAlgorithm.SHA256, HashAlgorithm.SHA384));
   }
 
   /** Ctrl-A x on the console stops whichever VM is running, as SIGINT does without raw mode. */

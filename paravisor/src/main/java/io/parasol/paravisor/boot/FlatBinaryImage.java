@@ -62,7 +62,7 @@ public record FlatBinaryImage(String name, byte[] bytes, long loadAddress, int p
   public List<BootMeasurement> measurements() {
     return List.of(
         new BootMeasurement(
-            4, TcgEventType.EV_IPL, "flat binary".getBytes(StandardCharsets.US_ASCII), bytes));
+            9, TcgEventType.EV_IPL, "flat binary\0".getBytes(StandardCharsets.US_ASCII), bytes));
   }
 
   @Override

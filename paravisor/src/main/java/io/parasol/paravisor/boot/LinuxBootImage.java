@@ -222,21 +222,26 @@ public record LinuxBootImage(
 
   @Override
   public List<BootMeasurement> measurements() throws BootException {
-    // The PCRs a Linux loader uses (PC Client PFP §3.3.4, and what GRUB and the EFI stub do): the
-    // kernel is the code the loader starts (PCR 4), its command line is configuration the loader
-    // hands it (PCR 8, the line itself as event data so a verifier can read it), the initrd is
-    // the data the loader hands it (PCR 9).
+    // The PCRs and events of a Linux loader as GRUB defines them and the tools that check logs
+    // (tpm2_eventlog, keylime, systemd-pcrlock) expect: the files it loads in PCR 9, the kernel
+    // command line in PCR 8 as "kernel_cmdline: LINE" with the digest of LINE, so a verifier can
+    // check it against the log.
     List<BootMeasurement> out = new ArrayList<>();
-    out.add(
-        new BootMeasurement(
-            4, TcgEventType.EV_IPL, "Linux kernel".getBytes(StandardCharsets.US_ASCII), kernel));
-    out.add(BootMeasurement.ofData(8, TcgEventType.EV_IPL, cmdlineBytes()));
+    out.add(new BootMeasurement(9, TcgEventType.EV_IPL, cString("kernel"), kernel));
+    byte[] line = cmdlineBytes();
+    byte[] prefix = "kernel_cmdline: ".getBytes(StandardCharsets.US_ASCII);
+    byte[] data = new byte[prefix.length + line.length + 1];
+    System.arraycopy(prefix, 0, data, 0, prefix.length);
+    System.arraycopy(line, 0, data, prefix.length, line.length);
+    out.add(new BootMeasurement(8, TcgEventType.EV_IPL, data, line));
     if (initrd != null) {
-      out.add(
-          new BootMeasurement(
-              9, TcgEventType.EV_IPL, "initrd".getBytes(StandardCharsets.US_ASCII), initrd));
+      out.add(new BootMeasurement(9, TcgEventType.EV_IPL, cString("initrd"), initrd));
     }
     return List.copyOf(out);
+  }
+
+  private static byte[] cString(String s) {
+    return (s + "\0").getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>1</td><td>EV_PLATFORM_CONFIG_FLAGS</td><td>"vcpus=N memory=BYTES"</td><td>the data</td></tr>
  *   <tr><td>1</td><td>EV_PLATFORM_CONFIG_FLAGS</td><td>"ACPI tables"</td><td>the ACPI blob</td></tr>
  *   <tr><td>0–7</td><td>EV_SEPARATOR</td><td>00 00 00 00</td><td>the data</td></tr>
- *   <tr><td>4, 8, 9</td><td colspan="3">the boot image's {@link BootMeasurement}s (Linux: kernel, command line, initrd)</td></tr>
+ *   <tr><td>8, 9</td><td colspan="3">the boot image's {@link BootMeasurement}s (Linux, as GRUB: EV_IPL "kernel" and "initrd" in 9, "kernel_cmdline: LINE" in 8)</td></tr>
  * </table>
  */
 public final class MeasuredBoot {

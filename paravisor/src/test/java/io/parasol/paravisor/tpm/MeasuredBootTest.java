@@ -129,16 +129,20 @@ class MeasuredBootTest {
   void theLogRecordsTheKernelCommandLineAndInitrdWhereTheyBelong() throws Exception {
     Boot boot = boot(Tpm.create(), INITRD, CMDLINE);
     List<TcgEvent> events = boot.log().events();
-    TcgEvent kernel = find(events, 4, TcgEventType.EV_IPL);
+    TcgEvent kernel = find(events, 9, TcgEventType.EV_IPL);
+    assertEquals("kernel\0", new String(kernel.data(), StandardCharsets.US_ASCII));
     assertArrayEquals(
         HashAlgorithm.SHA256.digest(TestKernels.minimalBzImage()),
         kernel.digest(HashAlgorithm.SHA256.algId()).orElseThrow());
     TcgEvent cmdline = find(events, 8, TcgEventType.EV_IPL);
-    assertEquals(CMDLINE, new String(cmdline.data(), StandardCharsets.UTF_8));
+    assertEquals(
+        "kernel_cmdline: " + CMDLINE + "\0", new String(cmdline.data(), StandardCharsets.UTF_8));
     assertArrayEquals(
         HashAlgorithm.SHA384.digest(CMDLINE.getBytes(StandardCharsets.UTF_8)),
         cmdline.digest(HashAlgorithm.SHA384.algId()).orElseThrow());
-    TcgEvent initrd = find(events, 9, TcgEventType.EV_IPL);
+    TcgEvent initrd =
+        events.stream().filter(e -> e.pcrIndex() == 9 && e != kernel).findFirst().orElseThrow();
+    assertEquals("initrd\0", new String(initrd.data(), StandardCharsets.US_ASCII));
     assertArrayEquals(
         HashAlgorithm.SHA256.digest(INITRD),
         initrd.digest(HashAlgorithm.SHA256.algId()).orElseThrow());
@@ -180,6 +184,7 @@ class MeasuredBootTest {
       if (!a.get(i).equals(b.get(i))) {
         differ.add(i);
         assertEquals(9, a.get(i).pcrIndex());
+        assertEquals("initrd\0", new String(a.get(i).data(), StandardCharsets.US_ASCII));
         assertArrayEquals(a.get(i).data(), b.get(i).data(), "only the digests differ");
       }
     }

@@ -414,6 +414,15 @@ public final class MockDriver {
     return (memory.readShort(deviceGpa) & SplitVirtqueue.USED_F_NO_NOTIFY) == 0;
   }
 
+  /** All writable bytes of the last polled buffer, whatever the used length says. */
+  public byte[] lastUsedWritable() throws GuestMemoryException {
+    int total = 0;
+    for (long[] w : lastUsed.writable()) {
+      total += (int) w[1];
+    }
+    return lastUsedWritten(total);
+  }
+
   /** Buffers made available and not yet used. */
   public int outstanding() {
     return outstanding.size();

@@ -15,13 +15,25 @@ import java.util.List;
 public final class HostBuffer implements AutoCloseable {
   private final HostBufferPool pool;
   private final List<MemorySegment> segments;
+  private final List<MemorySegment> chunks;
   private final long sizeBytes;
   private boolean released;
 
-  HostBuffer(HostBufferPool pool, List<MemorySegment> segments, long sizeBytes) {
+  /** {@code contiguous} is the one-piece view of {@code chunks}, or null for a scatter list. */
+  HostBuffer(
+      HostBufferPool pool, List<MemorySegment> chunks, MemorySegment contiguous, long sizeBytes) {
     this.pool = pool;
-    this.segments = List.copyOf(segments);
+    this.chunks = List.copyOf(chunks);
+    this.segments = contiguous == null ? this.chunks : List.of(contiguous);
     this.sizeBytes = sizeBytes;
+  }
+
+  /** The buffer as one segment; only for buffers from {@link HostBufferPool#acquireContiguous}. */
+  public MemorySegment contiguous() {
+    if (segments.size() != 1) {
+      throw new IllegalStateException("a scatter buffer of " + segments.size() + " pieces");
+    }
+    return segments.get(0);
   }
 
   /** The pieces, in order; what a backend reads from or writes into. */
@@ -76,6 +88,6 @@ public final class HostBuffer implements AutoCloseable {
       }
       released = true;
     }
-    pool.release(segments);
+    pool.release(chunks);
   }
 }

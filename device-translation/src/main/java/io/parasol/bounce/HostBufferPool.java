@@ -92,7 +92,50 @@ public final class HostBufferPool implements AutoCloseable {
       }
       free -= need;
     }
-    return new HostBuffer(this, segments, sizeBytes);
+    return new HostBuffer(this, segments, null, sizeBytes);
+  }
+
+  /**
+   * A buffer of {@code sizeBytes} in one piece (consecutive chunks), for backends that need one
+   * contiguous frame (a network packet), waiting for chunks if needed.
+   */
+  public HostBuffer acquireContiguous(long sizeBytes) throws InterruptedException {
+    if (sizeBytes < 1 || sizeBytes > capacityBytes()) {
+      throw new IllegalArgumentException(
+          "buffer of " + sizeBytes + " bytes from a pool of " + capacityBytes());
+    }
+    int need = (int) ((sizeBytes + CHUNK_BYTES - 1) / CHUNK_BYTES);
+    synchronized (this) {
+      while (true) {
+        if (closed) {
+          throw new IllegalStateException("pool is closed");
+        }
+        int start = findRun(need);
+        if (start >= 0) {
+          used.set(start, start + need);
+          free -= need;
+          List<MemorySegment> chunksTaken = new ArrayList<>(need);
+          for (int i = 0; i < need; i++) {
+            chunksTaken.add(region.asSlice((long) (start + i) * CHUNK_BYTES, CHUNK_BYTES));
+          }
+          return new HostBuffer(
+              this, chunksTaken, region.asSlice((long) start * CHUNK_BYTES, sizeBytes), sizeBytes);
+        }
+        wait();
+      }
+    }
+  }
+
+  private int findRun(int need) {
+    int at = used.nextClearBit(0);
+    while (at + need <= chunks) {
+      int end = used.nextSetBit(at);
+      if (end < 0 || end - at >= need) {
+        return at;
+      }
+      at = used.nextClearBit(end);
+    }
+    return -1;
   }
 
   synchronized void release(List<MemorySegment> segments) {

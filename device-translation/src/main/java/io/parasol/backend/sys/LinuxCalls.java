@@ -78,6 +78,10 @@ public final class LinuxCalls {
   // int ioctl(int fd, unsigned long request, ...): the argument is variadic, here a pointer.
   private static final MethodHandle IOCTL_PTR =
       downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+  private static final MethodHandle IOCTL_LONG =
+      downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+  private static final MethodHandle POLL =
+      downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
   private static final MethodHandle STRERRORNAME_NP =
       LINKER.downcallHandle(
           LINKER.defaultLookup().find("strerrorname_np").orElse(MemorySegment.NULL),
@@ -250,5 +254,24 @@ public final class LinuxCalls {
   public static int ioctl(int fd, long request, MemorySegment arg, String operation)
       throws ErrnoException {
     return (int) checked(operation, (a, c) -> (int) IOCTL_PTR.invokeExact(c, fd, request, arg));
+  }
+
+  /** ioctl(2) whose argument is a value, not a pointer (TUNSETOFFLOAD). */
+  public static int ioctl(int fd, long request, long arg, String operation) throws ErrnoException {
+    return (int) checked(operation, (a, c) -> (int) IOCTL_LONG.invokeExact(c, fd, request, arg));
+  }
+
+  /** Whether {@code fd} becomes readable within {@code timeoutMillis} (poll(2) for POLLIN). */
+  public static boolean pollIn(int fd, int timeoutMillis) throws ErrnoException {
+    return checked(
+            "poll",
+            (a, c) -> {
+              // struct pollfd { int fd; short events; short revents; }, POLLIN = 1.
+              MemorySegment pollfd = a.allocate(8, 4);
+              pollfd.set(JAVA_INT, 0, fd);
+              pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 1);
+              return (int) POLL.invokeExact(c, pollfd, 1L, timeoutMillis);
+            })
+        > 0;
   }
 }

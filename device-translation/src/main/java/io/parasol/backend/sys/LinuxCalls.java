@@ -80,12 +80,34 @@ public final class LinuxCalls {
       downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
   private static final MethodHandle IOCTL_LONG =
       downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+  private static final MethodHandle SOCKET =
+      downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle BIND =
+      downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle CONNECT =
+      downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle LISTEN =
+      downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle ACCEPT4 =
+      downcall(
+          "accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle RECVMSG =
+      downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle SENDMSG =
+      downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle SHUTDOWN =
+      downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle EVENTFD =
+      downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
   private static final MethodHandle POLL =
       downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+  // glibc 2.32+; null where libc lacks it (messages then show the number only).
   private static final MethodHandle STRERRORNAME_NP =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().find("strerrorname_np").orElse(MemorySegment.NULL),
-          FunctionDescriptor.of(ADDRESS, JAVA_INT));
+      LINKER
+          .defaultLookup()
+          .find("strerrorname_np")
+          .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(ADDRESS, JAVA_INT)))
+          .orElse(null);
 
   private LinuxCalls() {}
 
@@ -104,6 +126,9 @@ public final class LinuxCalls {
 
   /** The symbolic name of {@code errno} ({@code EIO}), or {@code errno N} if libc has none. */
   static String errnoName(int errno) {
+    if (STRERRORNAME_NP == null) {
+      return "errno " + errno;
+    }
     try {
       MemorySegment name = (MemorySegment) STRERRORNAME_NP.invokeExact(errno);
       if (name.address() == 0) {
@@ -215,30 +240,9 @@ public final class LinuxCalls {
     checked("ftruncate", (a, c) -> (int) FTRUNCATE.invokeExact(c, fd, length));
   }
 
-  /**
-   * A shared read-write mmap(2) of {@code length} bytes of {@code fd}, as a segment whose lifetime
-   * is {@code arena}'s. The owner closes {@code arena} before it calls {@link #munmap}.
-   */
+  /** {@link #mmapShared(int, long, long, Arena)} from offset 0. */
   public static MemorySegment mmapShared(int fd, long length, Arena arena) throws ErrnoException {
-    long address =
-        checked(
-            "mmap",
-            (a, c) -> {
-              MemorySegment p =
-                  (MemorySegment)
-                      MMAP.invokeExact(
-                          c,
-                          MemorySegment.NULL,
-                          length,
-                          PROT_READ | PROT_WRITE,
-                          MAP_SHARED,
-                          fd,
-                          0L);
-              return p.address() == -1L ? -1L : p.address();
-            });
-    // Restricted: the kernel mapped exactly `length` bytes at `address`, mapped until munmap,
-    // which the owner calls only after closing `arena`; any thread may use it if `arena` is shared.
-    return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
+    return mmapShared(fd, length, 0, arena);
   }
 
   /** munmap(2) of a mapping made by {@link #mmapShared}. */
@@ -273,5 +277,213 @@ public final class LinuxCalls {
               return (int) POLL.invokeExact(c, pollfd, 1L, timeoutMillis);
             })
         > 0;
+  }
+
+  public static final int AF_UNIX = 1;
+  public static final int SOCK_STREAM = 1;
+  public static final int SOCK_CLOEXEC = 0x80000;
+  public static final int EFD_CLOEXEC = 0x80000;
+  private static final int SOL_SOCKET = 1;
+  private static final int SCM_RIGHTS = 1;
+  private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+  private static final int SHUT_RDWR = 2;
+
+  /** Most descriptors one message carries (vhost-user's memory table has at most 8 regions). */
+  public static final int MAX_FDS = 8;
+
+  /** struct sockaddr_un for {@code path} (family, then a NUL-terminated path of < 108 bytes). */
+  private static MemorySegment sockaddrUn(Arena arena, String path) {
+    byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (p.length >= 108) {
+      throw new IllegalArgumentException("socket path too long (" + p.length + " bytes): " + path);
+    }
+    MemorySegment sa = arena.allocate(110, 2);
+    sa.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+    MemorySegment.copy(MemorySegment.ofArray(p), 0, sa, 2, p.length);
+    return sa;
+  }
+
+  /** A listening Unix stream socket bound at {@code path}. */
+  public static int listenUnix(String path, int backlog) throws ErrnoException {
+    int fd =
+        (int)
+            checked(
+                "socket",
+                (a, c) -> (int) SOCKET.invokeExact(c, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    try {
+      checked("bind " + path, (a, c) -> (int) BIND.invokeExact(c, fd, sockaddrUn(a, path), 110));
+      checked("listen", (a, c) -> (int) LISTEN.invokeExact(c, fd, backlog));
+      return fd;
+    } catch (ErrnoException e) {
+      close(fd);
+      throw e;
+    }
+  }
+
+  /** A Unix stream socket connected to {@code path}. */
+  public static int connectUnix(String path) throws ErrnoException {
+    int fd =
+        (int)
+            checked(
+                "socket",
+                (a, c) -> (int) SOCKET.invokeExact(c, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    try {
+      checked(
+          "connect " + path, (a, c) -> (int) CONNECT.invokeExact(c, fd, sockaddrUn(a, path), 110));
+      return fd;
+    } catch (ErrnoException e) {
+      close(fd);
+      throw e;
+    }
+  }
+
+  /** accept4(2) with SOCK_CLOEXEC; returns the connection's descriptor. */
+  public static int accept(int listenFd) throws ErrnoException {
+    return (int)
+        checked(
+            "accept",
+            (a, c) ->
+                (int)
+                    ACCEPT4.invokeExact(
+                        c, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC));
+  }
+
+  /** shutdown(2) both directions: wakes a thread blocked reading the socket. */
+  public static void shutdown(int fd) {
+    try {
+      checked("shutdown", (a, c) -> (int) SHUTDOWN.invokeExact(c, fd, SHUT_RDWR));
+    } catch (ErrnoException ignored) {
+      // already gone
+    }
+  }
+
+  /**
+   * recvmsg(2) into {@code dst} (native, alive for the call), taking up to {@link #MAX_FDS}
+   * descriptors passed with SCM_RIGHTS into {@code fds} (the count goes in {@code fdCount[0]}).
+   * Returns the bytes received (0 at end of stream).
+   */
+  public static long recvWithFds(int fd, MemorySegment dst, int[] fds, int[] fdCount)
+      throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      // struct iovec { void *base; size_t len; }
+      MemorySegment iov = arena.allocate(16, 8);
+      iov.set(JAVA_LONG, 0, dst.address());
+      iov.set(JAVA_LONG, 8, dst.byteSize());
+      // cmsg space for MAX_FDS ints: 16-byte header + 4 * MAX_FDS, rounded to 8.
+      long controlBytes = 16 + 4L * MAX_FDS;
+      MemorySegment control = arena.allocate(controlBytes, 8);
+      // struct msghdr { name, namelen(+pad), iov, iovlen, control, controllen, flags(+pad) }
+      MemorySegment msg = arena.allocate(56, 8);
+      msg.set(JAVA_LONG, 16, iov.address());
+      msg.set(JAVA_LONG, 24, 1L);
+      msg.set(JAVA_LONG, 32, control.address());
+      msg.set(JAVA_LONG, 40, controlBytes);
+      long n =
+          checked("recvmsg", (a, c) -> (long) RECVMSG.invokeExact(c, fd, msg, MSG_CMSG_CLOEXEC));
+      fdCount[0] = 0;
+      long controlLen = msg.get(JAVA_LONG, 40);
+      if (controlLen >= 16) {
+        long cmsgLen = control.get(JAVA_LONG, 0);
+        int level = control.get(JAVA_INT, 8);
+        int type = control.get(JAVA_INT, 12);
+        if (level == SOL_SOCKET && type == SCM_RIGHTS && cmsgLen >= 16 && cmsgLen <= controlBytes) {
+          int count = (int) ((cmsgLen - 16) / 4);
+          for (int i = 0; i < count; i++) {
+            int passed = control.get(JAVA_INT, 16 + 4L * i);
+            if (i < fds.length) {
+              fds[i] = passed;
+              fdCount[0]++;
+            } else {
+              close(passed); // more than the caller can take: never leak them
+            }
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  /** sendmsg(2) of all of {@code src} (native) with {@code fds} attached by SCM_RIGHTS. */
+  public static void sendWithFds(int fd, MemorySegment src, int[] fds) throws ErrnoException {
+    if (fds.length > MAX_FDS) {
+      throw new IllegalArgumentException(fds.length + " descriptors in one message");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment iov = arena.allocate(16, 8);
+      iov.set(JAVA_LONG, 0, src.address());
+      iov.set(JAVA_LONG, 8, src.byteSize());
+      MemorySegment msg = arena.allocate(56, 8);
+      msg.set(JAVA_LONG, 16, iov.address());
+      msg.set(JAVA_LONG, 24, 1L);
+      if (fds.length > 0) {
+        long controlBytes = (16 + 4L * fds.length + 7) & ~7L;
+        MemorySegment control = arena.allocate(controlBytes, 8);
+        control.set(JAVA_LONG, 0, 16 + 4L * fds.length);
+        control.set(JAVA_INT, 8, SOL_SOCKET);
+        control.set(JAVA_INT, 12, SCM_RIGHTS);
+        for (int i = 0; i < fds.length; i++) {
+          control.set(JAVA_INT, 16 + 4L * i, fds[i]);
+        }
+        msg.set(JAVA_LONG, 32, control.address());
+        msg.set(JAVA_LONG, 40, controlBytes);
+      }
+      long n = checked("sendmsg", (a, c) -> (long) SENDMSG.invokeExact(c, fd, msg, 0));
+      if (n != src.byteSize()) {
+        throw new ErrnoException("sendmsg (short, " + n + " of " + src.byteSize() + ")", 5);
+      }
+    }
+  }
+
+  /** eventfd(2) with EFD_CLOEXEC. */
+  public static int eventfd() throws ErrnoException {
+    return (int) checked("eventfd", (a, c) -> (int) EVENTFD.invokeExact(c, 0, EFD_CLOEXEC));
+  }
+
+  /** Adds 1 to an eventfd counter. */
+  public static void eventfdSignal(int fd) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment one = arena.allocate(JAVA_LONG);
+      one.set(JAVA_LONG, 0, 1L);
+      write(fd, one);
+    }
+  }
+
+  /** Reads and resets an eventfd counter, waiting at most {@code timeoutMillis}; 0 if none. */
+  public static long eventfdWait(int fd, int timeoutMillis) throws ErrnoException {
+    if (!pollIn(fd, timeoutMillis)) {
+      return 0;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment value = arena.allocate(JAVA_LONG);
+      return read(fd, value) == 8 ? value.get(JAVA_LONG, 0) : 0;
+    }
+  }
+
+  /**
+   * A shared read-write mmap(2) of {@code length} bytes of {@code fd} from {@code offset} (page
+   * aligned), as a segment whose lifetime is {@code arena}'s; the owner closes {@code arena} before
+   * {@link #munmap}.
+   */
+  public static MemorySegment mmapShared(int fd, long length, long offset, Arena arena)
+      throws ErrnoException {
+    long address =
+        checked(
+            "mmap",
+            (a, c) -> {
+              MemorySegment p =
+                  (MemorySegment)
+                      MMAP.invokeExact(
+                          c,
+                          MemorySegment.NULL,
+                          length,
+                          PROT_READ | PROT_WRITE,
+                          MAP_SHARED,
+                          fd,
+                          offset);
+              return p.address() == -1L ? -1L : p.address();
+            });
+    // Restricted: the kernel mapped exactly `length` bytes at `address`, mapped until munmap,
+    // which the owner calls only after closing `arena`; any thread may use it if `arena` is shared.
+    return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
   }
 }

@@ -57,6 +57,25 @@ public final class PackedVirtqueue implements Virtqueue {
     this.eventIdx = eventIdx;
   }
 
+  /** Carries on from {@code base} (QEMU's encoding: avail index and wrap, used index and wrap). */
+  synchronized void resumeAt(int base) throws VirtqueueException {
+    int avail = base & 0x7FFF;
+    int used = (base >>> 16) & 0x7FFF;
+    if (avail >= size || used >= size) {
+      throw fail(new VirtqueueException("ring position " + base + " outside a ring of " + size));
+    }
+    nextAvail = avail;
+    availWrap = (base & 0x8000) != 0;
+    nextUsed = used;
+    usedWrap = (base & 0x8000_0000) != 0;
+    signalledUsed = used;
+  }
+
+  @Override
+  public synchronized int availIndex() {
+    return nextAvail | (availWrap ? 0x8000 : 0) | nextUsed << 16 | (usedWrap ? 0x8000_0000 : 0);
+  }
+
   @Override
   public int size() {
     return size;

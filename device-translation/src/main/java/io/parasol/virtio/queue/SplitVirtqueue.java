@@ -70,6 +70,23 @@ public final class SplitVirtqueue implements Virtqueue {
     }
   }
 
+  /** Carries on from available index {@code base}; the used index is the ring's own. */
+  synchronized void resumeAt(int base) throws VirtqueueException {
+    try {
+      lastAvailIdx = base;
+      cachedAvailIdx = base;
+      usedIdx = Short.toUnsignedInt(memory.readShort(usedGpa + 2));
+      signalledUsedIdx = usedIdx;
+    } catch (GuestMemoryException e) {
+      throw fail(new VirtqueueException("used ring read failed: " + e.getMessage(), e));
+    }
+  }
+
+  @Override
+  public synchronized int availIndex() {
+    return lastAvailIdx;
+  }
+
   @Override
   public int size() {
     return size;

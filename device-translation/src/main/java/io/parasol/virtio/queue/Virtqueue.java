@@ -35,6 +35,25 @@ public sealed interface Virtqueue permits SplitVirtqueue, PackedVirtqueue {
     return new SplitVirtqueue(memory, layout, indirect, eventIdx);
   }
 
+  /**
+   * A queue that carries on from a saved position, as a vhost-user back end does after
+   * VHOST_USER_SET_VRING_BASE: {@code base} is the next available index (packed: bits 0-14 the
+   * index, bit 15 its wrap counter, bits 16-30 and 31 the same for the used side; split: the used
+   * index is read from the ring, which the device owns).
+   */
+  static Virtqueue resume(GuestMemory memory, QueueLayout layout, long negotiatedFeatures, int base)
+      throws VirtqueueException {
+    Virtqueue q = create(memory, layout, negotiatedFeatures);
+    switch (q) {
+      case SplitVirtqueue s -> s.resumeAt(base & 0xFFFF);
+      case PackedVirtqueue p -> p.resumeAt(base);
+    }
+    return q;
+  }
+
+  /** Where the device is in the ring, in the encoding {@link #resume} takes. */
+  int availIndex();
+
   /** The number of descriptors. */
   int size();
 

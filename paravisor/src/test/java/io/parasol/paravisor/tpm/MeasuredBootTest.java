@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.acpi.GuestAcpiTables;
 import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.LinuxBootImage;
 import io.parasol.paravisor.boot.TestKernels;
@@ -85,23 +85,11 @@ class MeasuredBootTest {
 
   /** The TPM2 table, found through the RSDP and XSDT in guest RAM. */
   private static byte[] tpm2Table(VirtualMachine vm) throws Exception {
-    byte[] rsdp = new byte[36];
-    vm.partition().memory().read(AcpiTables.BIOS_AREA_BASE, rsdp, 0, 36);
-    long xsdt = ByteBuffer.wrap(rsdp).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
-    byte[] header = new byte[36];
-    vm.partition().memory().read(xsdt, header, 0, 36);
-    int length = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
-    byte[] table = new byte[length];
-    vm.partition().memory().read(xsdt, table, 0, length);
-    for (int off = 36; off < length; off += 8) {
-      long at = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN).getLong(off);
-      byte[] sig = new byte[76];
-      vm.partition().memory().read(at, sig, 0, sig.length);
-      if (new String(sig, 0, 4, StandardCharsets.US_ASCII).equals("TPM2")) {
-        return sig;
-      }
+    byte[] tpm2 = GuestAcpiTables.read(vm.partition().memory()).get("TPM2");
+    if (tpm2 == null) {
+      throw new AssertionError("no TPM2 table");
     }
-    throw new AssertionError("no TPM2 table");
+    return tpm2;
   }
 
   @Test

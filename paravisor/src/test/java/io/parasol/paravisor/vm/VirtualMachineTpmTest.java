@@ -9,15 +9,12 @@ import io.parasol.isolation.HeapPartition;
 import io.parasol.isolation.Partition;
 import io.parasol.machine.io.AccessSize;
 import io.parasol.machine.io.IoValue;
-import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.acpi.GuestAcpiTables;
 import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.boot.BootMeasurement;
 import io.parasol.paravisor.tpm.TpmCrb;
 import io.parasol.tpm.Tpm;
 import io.parasol.tpm.eventlog.TcgEventType;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,22 +41,7 @@ class VirtualMachineTpmTest {
 
   /** The XSDT's table signatures, read back from guest RAM as the guest finds them. */
   private static String xsdtSignatures(VirtualMachine vm) throws Exception {
-    byte[] rsdp = new byte[36];
-    vm.partition().memory().read(AcpiTables.BIOS_AREA_BASE, rsdp, 0, 36);
-    long xsdt = ByteBuffer.wrap(rsdp).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
-    byte[] header = new byte[36];
-    vm.partition().memory().read(xsdt, header, 0, 36);
-    int length = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
-    byte[] table = new byte[length];
-    vm.partition().memory().read(xsdt, table, 0, length);
-    StringBuilder sigs = new StringBuilder();
-    for (int off = 36; off < length; off += 8) {
-      long at = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN).getLong(off);
-      byte[] sig = new byte[4];
-      vm.partition().memory().read(at, sig, 0, 4);
-      sigs.append(new String(sig, StandardCharsets.US_ASCII)).append(' ');
-    }
-    return sigs.toString().trim();
+    return String.join(" ", GuestAcpiTables.read(vm.partition().memory()).keySet());
   }
 
   @Test

@@ -24,12 +24,49 @@ final class Certificates {
 
   private Certificates() {}
 
-  /** Every certificate in {@code data}: one DER certificate, or any number of PEM blocks. */
+  private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
+  private static final String PEM_END = "-----END CERTIFICATE-----";
+
+  /**
+   * Every certificate in {@code data}: one DER certificate, or any number of PEM blocks. Each must
+   * be strict DER: Bouncy Castle accepts some BER (a BOOLEAN of 0x4c, say) and re-encodes it to DER
+   * before checking the signature, so a certificate whose bytes were changed could otherwise still
+   * verify.
+   */
   static List<X509Certificate> parse(byte[] data) throws CertificateException {
+    List<byte[]> ders = new ArrayList<>();
+    String text = new String(data, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (text.contains(PEM_BEGIN)) {
+      int at = 0;
+      while ((at = text.indexOf(PEM_BEGIN, at)) >= 0) {
+        int end = text.indexOf(PEM_END, at);
+        if (end < 0) {
+          throw new CertificateException("a PEM certificate has no END line");
+        }
+        try {
+          ders.add(
+              java.util.Base64.getMimeDecoder()
+                  .decode(text.substring(at + PEM_BEGIN.length(), end).strip()));
+        } catch (IllegalArgumentException e) {
+          throw new CertificateException("a PEM certificate is not base64");
+        }
+        at = end + PEM_END.length();
+      }
+    } else {
+      ders.add(data);
+    }
     CertificateFactory f = CertificateFactory.getInstance("X.509", BC);
     List<X509Certificate> out = new ArrayList<>();
-    for (var c : f.generateCertificates(new ByteArrayInputStream(data))) {
-      out.add((X509Certificate) c);
+    for (byte[] der : ders) {
+      X509Certificate c = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
+      if (c == null) {
+        throw new CertificateException("no certificate in " + der.length + " bytes");
+      }
+      if (!java.util.Arrays.equals(c.getEncoded(), der)) {
+        throw new CertificateException(
+            "the certificate for " + cn(c.getSubjectX500Principal()) + " is not in strict DER");
+      }
+      out.add(c);
     }
     if (out.isEmpty()) {
       throw new CertificateException("no certificate in " + data.length + " bytes");

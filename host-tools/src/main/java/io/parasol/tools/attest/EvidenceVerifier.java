@@ -381,9 +381,10 @@ public final class EvidenceVerifier {
           v.check(
               "tpm.ak-certificate",
               same && Certificates.validAt(cert, at),
-              "the AK certificate from "
+              "the AK certificate (issued by "
                   + Certificates.cn(cert.getIssuerX500Principal())
-                  + (same ? " certifies the AK" : " certifies a different key")
+                  + ", whose chain is not verified here)"
+                  + (same ? " names the AK" : " names a different key")
                   + (Certificates.validAt(cert, at) ? "" : " and does not cover " + at));
         } catch (CertificateException x) {
           v.fail("tpm.ak-certificate", "the AK certificate does not parse: " + x.getMessage());

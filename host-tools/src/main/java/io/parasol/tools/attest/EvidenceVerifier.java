@@ -49,7 +49,12 @@ public final class EvidenceVerifier {
    * @param at the verification time (certificate validity, evidence age)
    */
   public static Verdict verify(Evidence evidence, Policy policy, byte[] nonce, Instant at) {
-    Verdict v = new Verdict();
+    return verify(evidence, policy, nonce, at, new Verdict());
+  }
+
+  /** {@link #verify(Evidence, Policy, byte[], Instant)}, adding to claims already in {@code v}. */
+  public static Verdict verify(
+      Evidence evidence, Policy policy, byte[] nonce, Instant at, Verdict v) {
     try {
       new Run(evidence, policy, nonce, at, v).run();
     } catch (RuntimeException e) {

@@ -120,14 +120,14 @@ public final class SnpVerifier {
     boolean chain =
         verdict.check(
                 "snp.ark",
-                Certificates.signedBy(ark, ark.getPublicKey()),
+                pinnedSignature(ark, ark),
                 Certificates.cn(ark.getSubjectX500Principal())
                     + " is the pinned root (SHA-256 "
                     + Certificates.sha256(ark)
                     + ")")
             & verdict.check(
                 "snp.intermediate-signature",
-                Certificates.signedBy(intermediate, ark.getPublicKey()),
+                pinnedSignature(intermediate, ark),
                 expectedIssuer + " is signed by " + Certificates.cn(ark.getSubjectX500Principal()))
             & verdict.check(
                 "snp.vcek-signature",
@@ -207,6 +207,16 @@ public final class SnpVerifier {
             report.policy(),
             (report.policy() & SnpReport.POLICY_RESERVED_ONE) != 0 ? "set, as required" : "clear"));
     return chain && sigOk ? Optional.of(new Result(report, product, tcb)) : Optional.empty();
+  }
+
+  /** Signatures between pinned certificates never change: each is checked once per process. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> PINNED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static boolean pinnedSignature(X509Certificate cert, X509Certificate issuer) {
+    return PINNED.computeIfAbsent(
+        Certificates.sha256(cert) + "/" + Certificates.sha256(issuer),
+        k -> Certificates.signedBy(cert, issuer.getPublicKey()));
   }
 
   private static void checkTcb(

@@ -10,7 +10,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.Signature;
-import java.util.Map;
 
 /**
  * Parasol evidence from a plain-KVM guest, made here the way the paravisor makes it: runtime claims
@@ -92,4 +91,4 @@ final class SyntheticEvidence {
         .setProducedAtSeconds(producedAt)
         .build();
   }
-
+}

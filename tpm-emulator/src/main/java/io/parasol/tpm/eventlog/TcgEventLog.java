@@ -88,9 +88,9 @@ public record TcgEventLog(Optional<SpecIdEvent> specId, List<TcgEvent> events) {
     TcgEvent first = readSha1Event(b);
     Optional<SpecIdEvent> specId = Optional.empty();
     List<TcgEvent> events = new ArrayList<>();
-    if (first.eventType() == TcgEventType.EV_NO_ACTION
-        && first.pcrIndex() == 0
-        && SpecIdEvent.isSpecIdEvent(first.data())) {
+    // PFP §10.4.5.1 puts the Spec ID event on PCR 0; a confidential-computing event log (the UEFI
+    // CC measurement protocol, TDX's CCEL) puts it on MR index 1, so the index is not checked.
+    if (first.eventType() == TcgEventType.EV_NO_ACTION && SpecIdEvent.isSpecIdEvent(first.data())) {
       specId = Optional.of(SpecIdEvent.decode(first.data(), 0));
     } else {
       events.add(first);

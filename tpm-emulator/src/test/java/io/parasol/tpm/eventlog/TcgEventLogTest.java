@@ -142,6 +142,20 @@ class TcgEventLogTest {
   }
 
   @Test
+  void aCcEventLogsSpecIdEventOnMrIndexOneIsRecognised() throws EventLogException {
+    // TDX CCEL (as in go-tdx-guest's cos-113 log) writes the Spec ID event with index 1.
+    List<HashAlgorithm> sha384 = List.of(HashAlgorithm.SHA384);
+    TcgEventLog log =
+        TcgEventLog.cryptoAgile(sha384)
+            .with(TcgEvent.measure(2, TcgEventType.EV_IPL, new byte[0], new byte[3], sha384));
+    byte[] bytes = log.toBytes();
+    bytes[0] = 1;
+    TcgEventLog back = TcgEventLog.parse(Arrays.copyOf(bytes, 1024));
+    assertTrue(back.specId().isPresent());
+    assertEquals(log.events(), back.events());
+  }
+
+  @Test
   void startupLocalitySetsPcrZerosStartValue() throws EventLogException {
     TcgEventLog log =
         TcgEventLog.cryptoAgile(List.of(HashAlgorithm.SHA256))

@@ -1,8 +1,12 @@
 package io.parasol.paravisor.vm;
 
 import io.parasol.isolation.HypervisorException;
+import io.parasol.isolation.IsolationType;
 import io.parasol.isolation.Partition;
 import io.parasol.isolation.PartitionConfig;
+import io.parasol.isolation.attestation.HardwareReportSource;
+import io.parasol.isolation.attestation.HardwareReportSources;
+import io.parasol.isolation.attestation.NoHardwareSource;
 import io.parasol.isolation.kvm.Kvm;
 import io.parasol.machine.io.ChipsetBus;
 import io.parasol.machine.io.MmioDevice;
@@ -11,6 +15,7 @@ import io.parasol.machine.memory.GuestMemoryException;
 import io.parasol.machine.time.SystemTimeSource;
 import io.parasol.machine.time.TimeSource;
 import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.attest.GuestAttestation;
 import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.boot.BootMeasurement;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -196,6 +202,8 @@ public final class VirtualMachine implements AutoCloseable {
     private final List<MmioDevice> extraMmioDevices = new ArrayList<>();
     private TpmEngine tpmEngine;
     private TpmPlatform tpmPlatform;
+    private boolean tpmStateSealed;
+    private HardwareReportSource hardwareReports;
 
     private Builder() {}
 
@@ -277,6 +285,24 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
+     * Tells the guest's evidence whether the vTPM's state is sealed on the host (kept across runs)
+     * rather than ephemeral (default false).
+     */
+    public Builder tpmStateSealed(boolean sealed) {
+      this.tpmStateSealed = sealed;
+      return this;
+    }
+
+    /**
+     * Where the guest's evidence gets its hardware report (default: none on a partition without
+     * hardware isolation, else what this machine offers, {@link HardwareReportSources#probe()}).
+     */
+    public Builder hardwareReports(HardwareReportSource source) {
+      this.hardwareReports = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
      * Creates the partition, wires the chipset and loads the boot image.
      *
      * @throws HypervisorException when the hypervisor refuses (no KVM, no permission…)
@@ -307,8 +333,18 @@ public final class VirtualMachine implements AutoCloseable {
         for (MmioDevice d : extraMmioDevices) {
           bus.register(d);
         }
+        GuestAttestation attestation = null;
         if (tpmEngine != null) {
-          crb = new TpmCrb(tpmEngine, tpmPlatform);
+          attestation =
+              new GuestAttestation(
+                  tpmEngine,
+                  hardwareReportsFor(partition),
+                  new GuestAttestation.VmFacts(
+                      partition.isolationType().name().toLowerCase(Locale.ROOT),
+                      com1 != null,
+                      tpmStateSealed),
+                  wallClock);
+          crb = new TpmCrb(attestation, tpmPlatform);
           bus.register(crb);
           crb.reset();
         }
@@ -316,6 +352,11 @@ public final class VirtualMachine implements AutoCloseable {
         bootImage.load(partition);
         if (crb != null) {
           measureBoot(partition, acpi);
+          try {
+            attestation.provision();
+          } catch (TpmCommandException e) {
+            LOG.warn("the guest has no evidence service this boot: {}", e.getMessage());
+          }
         }
         LOG.info(
             "VM ready: {} MiB, {} vCPU(s), {}",
@@ -393,6 +434,15 @@ public final class VirtualMachine implements AutoCloseable {
       LOG.debug(
           "ACPI tables at 0x{}: {}", Long.toHexString(acpi.baseAddress()), acpi.tables().keySet());
       return acpi.bytes();
+    }
+
+    private HardwareReportSource hardwareReportsFor(Partition partition) {
+      if (hardwareReports != null) {
+        return hardwareReports;
+      }
+      return partition.isolationType() == IsolationType.NONE
+          ? new NoHardwareSource("plain KVM: the VM has no SEV-SNP or TDX isolation")
+          : HardwareReportSources.probe();
     }
 
     private static Partition kvmPartition(PartitionConfig config) throws HypervisorException {

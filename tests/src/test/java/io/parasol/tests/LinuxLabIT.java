@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.protobuf.ByteString;
+import io.parasol.isolation.attestation.proto.Evidence;
+import io.parasol.isolation.attestation.proto.TpmQuote;
+import io.parasol.paravisor.attest.GuestAttestation;
+import io.parasol.tools.attest.EvidenceVerifier;
+import io.parasol.tools.attest.Policy;
+import io.parasol.tools.attest.Verdict;
 import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.eventlog.PcrReplay;
 import io.parasol.tpm.eventlog.TcgEventLog;
@@ -12,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -251,6 +259,56 @@ class LinuxLabIT {
     assertEquals(0, field(run, "exit=(\\d+)"), run);
     String restart = completedSection("tpm-restart");
     assertEquals(written, text(restart, "nv-after-restart=([0-9a-f]+)"), restart);
+  }
+
+  @Test
+  void theGuestGetsEvidenceThroughTheNvIndicesThatTheVerifierAcceptsForAnUnattestedPlatform()
+      throws Exception {
+    String run = completedSection("tpm");
+    Matcher hex =
+        Pattern.compile("PARASOL-EVIDENCE-BEGIN\\s+(.*?)PARASOL-EVIDENCE-END", Pattern.DOTALL)
+            .matcher(run);
+    assertTrue(hex.find(), run);
+    Evidence fromGuest =
+        GuestAttestation.parseReportIndex(
+            HexFormat.of().parseHex(hex.group(1).replaceAll("[^0-9a-fA-F]", "")));
+    String userData = text(run, "evidence-user-data=([0-9a-f]{128})");
+    assertTrue(
+        fromGuest.getRuntimeClaims().toStringUtf8().contains("\"user-data\":\"" + userData + "\""),
+        fromGuest.getRuntimeClaims().toStringUtf8());
+    // The relying party's evidence: the guest's report index, its quote by the AK over its nonce,
+    // the PCRs it read and the event log it read.
+    TpmQuote.Builder quote =
+        TpmQuote.newBuilder()
+            .setAttest(ByteString.fromHex(text(run, "quote-attest=([0-9a-f]+)")))
+            .setSignature(ByteString.fromHex(text(run, "quote-signature=([0-9a-f]+)")))
+            .setHashAlg(HashAlgorithm.SHA256.algId());
+    for (int pcr = 0; pcr <= 9; pcr++) {
+      quote.putPcrs(
+          pcr,
+          ByteString.fromHex(text(run, "pcr-sha256-" + pcr + "=([0-9A-F]{64})").toLowerCase()));
+    }
+    Matcher log =
+        Pattern.compile("PARASOL-EVENTLOG-BEGIN\\s+(.*?)PARASOL-EVENTLOG-END", Pattern.DOTALL)
+            .matcher(run);
+    assertTrue(log.find(), run);
+    byte[] logBytes =
+        TcgEventLog.parse(HexFormat.of().parseHex(log.group(1).replaceAll("[^0-9a-fA-F]", "")))
+            .toBytes();
+    Evidence evidence =
+        fromGuest.toBuilder()
+            .addTpmQuotes(quote)
+            .setTcgEventLog(ByteString.copyFrom(logBytes))
+            .build();
+    byte[] nonce = HexFormat.of().parseHex(userData.substring(0, 64));
+    Instant at = Instant.ofEpochSecond(evidence.getProducedAtSeconds() + 1);
+    Verdict ok =
+        EvidenceVerifier.verify(evidence, Policy.parse("{\"platforms\":[\"none\"]}"), nonce, at);
+    assertTrue(ok.valid(), ok.reason());
+    assertFalse(
+        EvidenceVerifier.verify(
+                evidence, Policy.parse("{\"platforms\":[\"snp\",\"tdx\"]}"), nonce, at)
+            .valid());
   }
 
   private static String text(String text, String regex) {

@@ -93,16 +93,20 @@ class VmEvidenceTest {
     }
   }
 
+  /** A VM (guest RAM on the heap, nothing runs) with a new vTPM of these PCR banks. */
+  private static VirtualMachine vmWithTpm(HashAlgorithm... banks) throws Exception {
+    Tpm tpm = Tpm.builder().pcrBanks(List.of(banks)).build();
+    return VirtualMachine.builder()
+        .memorySize(64L << 20)
+        .partitions(HeapPartition::new)
+        .boot(IMAGE)
+        .tpm(tpm, tpm)
+        .build();
+  }
+
   @Test
   void aGuestsEvidenceFromItsVtpmVerifiesUnderAPolicyForUnattestedPlatformsOnly() throws Exception {
-    Tpm tpm = Tpm.builder().pcrBanks(List.of(HashAlgorithm.SHA256, HashAlgorithm.SHA384)).build();
-    try (VirtualMachine vm =
-        VirtualMachine.builder()
-            .memorySize(64L << 20)
-            .partitions(HeapPartition::new)
-            .boot(IMAGE)
-            .tpm(tpm, tpm)
-            .build()) {
+    try (VirtualMachine vm = vmWithTpm(HashAlgorithm.SHA256, HashAlgorithm.SHA384)) {
       // The guest: 64 bytes of its own into 0x01400002, its evidence out of 0x01400001, both with
       // the indices' empty authorisation (tpm2_nvwrite / tpm2_nvread).
       TpmClient guest = new TpmClient(new CrbDriver(vm.bus()), Locality.ZERO);
@@ -177,14 +181,7 @@ class VmEvidenceTest {
 
   @Test
   void theGuestCannotWriteTheReportIndexNorTakeThePlatformHierarchy() throws Exception {
-    Tpm tpm = Tpm.builder().pcrBanks(List.of(HashAlgorithm.SHA256)).build();
-    try (VirtualMachine vm =
-        VirtualMachine.builder()
-            .memorySize(64L << 20)
-            .partitions(HeapPartition::new)
-            .boot(IMAGE)
-            .tpm(tpm, tpm)
-            .build()) {
+    try (VirtualMachine vm = vmWithTpm(HashAlgorithm.SHA256)) {
       TpmClient guest = new TpmClient(new CrbDriver(vm.bus()), Locality.ZERO);
       var refused =
           org.junit.jupiter.api.Assertions.assertThrows(

@@ -58,9 +58,22 @@ final class Certificates {
     CertificateFactory f = CertificateFactory.getInstance("X.509", BC);
     List<X509Certificate> out = new ArrayList<>();
     for (byte[] der : ders) {
-      X509Certificate c = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
-      if (c == null) {
-        throw new CertificateException("no certificate in " + der.length + " bytes");
+      X509Certificate c;
+      try {
+        c = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
+        if (c == null) {
+          throw new CertificateException("no certificate in " + der.length + " bytes");
+        }
+        // Bouncy Castle decodes some fields lazily and throws unchecked exceptions for bad ones (a
+        // point off its curve, a malformed date): decode them here, where bad input is expected.
+        c.getPublicKey();
+        c.getNotBefore();
+        c.getNotAfter();
+        c.getSubjectX500Principal();
+        c.getIssuerX500Principal();
+        c.getTBSCertificate();
+      } catch (RuntimeException e) {
+        throw new CertificateException("a certificate is malformed: " + e.getMessage(), e);
       }
       if (!java.util.Arrays.equals(c.getEncoded(), der)) {
         throw new CertificateException(

@@ -272,15 +272,29 @@ public final class EvidenceVerifier {
         v.fail("tdx.quote", x.getMessage());
         return;
       }
-      tdxQuote(quote);
+      Optional<TdxVerifier.Result> r = tdxQuote(quote);
+      var t = e.getTdx();
+      if (r.isPresent() && (!t.getTcbInfo().isEmpty() || !t.getQeIdentity().isEmpty())) {
+        TdxCollateral.verify(
+            quote,
+            r.get().pckLeaf(),
+            t.getTcbInfo().toByteArray(),
+            t.getQeIdentity().toByteArray(),
+            t.getCollateralIssuerChain().toByteArray(),
+            policy.tdxTcbStatuses(),
+            at,
+            v);
+      }
     }
 
-    private void tdxQuote(TdxQuote quote) {
-      hardwareOk = TdxVerifier.verify(quote, at, v).isPresent();
+    private Optional<TdxVerifier.Result> tdxQuote(TdxQuote quote) {
+      Optional<TdxVerifier.Result> r = TdxVerifier.verify(quote, at, v);
+      hardwareOk = r.isPresent();
       reportData = quote.reportData();
       measurement = quote.mrTd();
       debug = quote.debug();
       rtmrs = new byte[][] {quote.rtmr(0), quote.rtmr(1), quote.rtmr(2), quote.rtmr(3)};
+      return r;
     }
 
     private void azure() {

@@ -8,6 +8,7 @@ import io.parasol.tpm.command.audit.CommandAudit;
 import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.marshal.TpmReader;
 import io.parasol.tpm.marshal.TpmWriter;
+import io.parasol.tpm.pcr.PcrBanks;
 import io.parasol.tpm.session.CommandAuthorization;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -84,8 +85,19 @@ public final class Tpm implements TpmEngine, TpmPlatform {
     private SecureRandom random;
     private LongSupplier hostMillis = () -> System.nanoTime() / 1_000_000;
     private CommandTable commands;
+    private List<HashAlgorithm> pcrBanks;
 
     private Builder() {}
+
+    /**
+     * The PCR banks a freshly manufactured TPM allocates (default: SHA-1, SHA-256 and SHA-384); a
+     * restored TPM keeps its own allocation.
+     */
+    public Builder pcrBanks(List<HashAlgorithm> banks) {
+      this.pcrBanks = List.copyOf(banks);
+      PcrBanks.allocationOf(this.pcrBanks);
+      return this;
+    }
 
     /** The random source (default: {@code new SecureRandom()}). */
     public Builder random(SecureRandom random) {
@@ -107,7 +119,11 @@ public final class Tpm implements TpmEngine, TpmPlatform {
 
     /** A freshly manufactured TPM. */
     public Tpm build() {
-      return new Tpm(new TpmState(randomSource(), hostMillis), table());
+      TpmState state = new TpmState(randomSource(), hostMillis);
+      if (pcrBanks != null) {
+        state.pcrs().restoreAllocation(PcrBanks.allocationOf(pcrBanks));
+      }
+      return new Tpm(state, table());
     }
 
     /** A TPM restored from {@link Tpm#saveState()} bytes. */
@@ -206,7 +222,7 @@ public final class Tpm implements TpmEngine, TpmPlatform {
         throw new TpmException(TpmRc.COMMAND_SIZE);
       }
       int size = in.readU32();
-      if (size != command.length || size > TpmLimits.MAX_COMMAND_SIZE) {
+      if (size != command.length || size > state.bufferSize()) {
         throw new TpmException(TpmRc.COMMAND_SIZE);
       }
       int code = in.readU32();
@@ -481,6 +497,11 @@ public final class Tpm implements TpmEngine, TpmPlatform {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public int setBufferSize(int bytes) {
+    return state.setBufferSize(bytes);
   }
 
   @Override

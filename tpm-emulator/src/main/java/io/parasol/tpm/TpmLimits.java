@@ -14,6 +14,12 @@ public final class TpmLimits {
   /** {@code MAX_RESPONSE_SIZE} ({@code TPM_PT_MAX_RESPONSE_SIZE}). */
   public static final int MAX_RESPONSE_SIZE = 4096;
 
+  /**
+   * The smallest I/O buffer a platform may give the TPM ({@link TpmPlatform#setBufferSize}): 2808
+   * bytes, the minimum swtpm 0.7.1 (libtpms) reports.
+   */
+  public static final int MIN_BUFFER_SIZE = 2808;
+
   /** The size of a command or response header: tag, size, code. */
   public static final int HEADER_SIZE = 10;
 

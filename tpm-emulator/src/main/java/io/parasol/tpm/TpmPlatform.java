@@ -35,4 +35,15 @@ public interface TpmPlatform {
 
   /** Clears the TPM-established flag, as locality 3 or 4 may. */
   void resetTpmEstablished(Locality locality);
+
+  /**
+   * Tells the TPM how large the interface's command and response buffer is (a CRB's data buffer,
+   * swtpm's {@code CMD_SET_BUFFERSIZE}), as libtpms' {@code TPMLIB_SetBufferSize} does: the TPM
+   * then reports the size as {@code TPM_PT_MAX_COMMAND_SIZE} and {@code TPM_PT_MAX_RESPONSE_SIZE}
+   * and refuses longer commands. The size is clamped to [{@link TpmLimits#MIN_BUFFER_SIZE}, {@link
+   * TpmLimits#MAX_COMMAND_SIZE}].
+   *
+   * @return the size in force
+   */
+  int setBufferSize(int bytes);
 }

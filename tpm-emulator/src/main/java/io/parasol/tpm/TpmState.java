@@ -69,6 +69,7 @@ public final class TpmState {
   // ---- volatile ----
   private boolean phEnable = true;
   private boolean started;
+  private volatile int bufferSize = TpmLimits.MAX_COMMAND_SIZE;
   private final PcrBanks pcrs;
   private final SessionTable sessions = new SessionTable();
   private final Map<Integer, Entity> transientObjects = new TreeMap<>(Integer::compareUnsigned);
@@ -472,6 +473,17 @@ public final class TpmState {
   }
 
   /** True between a successful TPM2_Startup and the next power loss. */
+  /** The interface's I/O buffer size in force: the largest command and response. */
+  public int bufferSize() {
+    return bufferSize;
+  }
+
+  /** Sets the I/O buffer size, clamped as {@link TpmPlatform#setBufferSize} says; returns it. */
+  public int setBufferSize(int bytes) {
+    bufferSize = Math.clamp(bytes, TpmLimits.MIN_BUFFER_SIZE, TpmLimits.MAX_COMMAND_SIZE);
+    return bufferSize;
+  }
+
   public boolean isStarted() {
     return started;
   }

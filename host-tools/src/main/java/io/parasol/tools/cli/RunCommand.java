@@ -8,8 +8,11 @@ import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.paravisor.vm.VmOutcome;
 import io.parasol.paravisor.vm.VmResult;
+import io.parasol.tpm.Tpm;
+import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.server.TpmService;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -31,9 +34,10 @@ import picocli.CommandLine.Option;
       "Exit codes: 0 powered off, 10 reset (with --no-reboot), 11 triple fault,",
       "12 internal error, 13 stopped by the host, 1 the VM could not start, 2 bad usage.",
       "",
-      "With --tpm-state DIR the guest has a TPM 2.0 (CRB at 0xFED40000, ACPI TPM2 table) whose",
-      "sealed state DIR keeps across guest reboots and Parasol restarts; --tpm ephemeral gives it",
-      "a TPM that forgets everything when Parasol ends."
+      "The guest has a TPM 2.0 (CRB at 0xFED40000, ACPI TPM2 table) into which Parasol measures",
+      "what it boots, with the event log the TPM2 table points at. With --tpm-state DIR its sealed",
+      "state is kept in DIR across guest reboots and Parasol restarts; without, it is ephemeral",
+      "and forgets everything when Parasol ends; --tpm none leaves it out."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -122,9 +126,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--tpm",
-      paramLabel = "ephemeral",
+      paramLabel = "ephemeral|none",
       description =
-          "'--tpm ephemeral': give the guest a vTPM that keeps nothing after Parasol ends.")
+          "'ephemeral' (the default without --tpm-state): a vTPM that keeps nothing after Parasol"
+              + " ends; 'none': no TPM.")
   String tpmMode;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -171,27 +176,39 @@ final class RunCommand implements Callable<Integer> {
 
   /** The vTPM the options ask for, or null for none. */
   private TpmService.Builder tpmBuilder() {
-    if (tpmMode != null && !tpmMode.equals("ephemeral")) {
+    if (tpmMode != null && !tpmMode.equals("ephemeral") && !tpmMode.equals("none")) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--tpm takes 'ephemeral' (for a persistent vTPM: --tpm-state DIR)");
+          spec.commandLine(),
+          "--tpm takes 'ephemeral' or 'none', not '"
+              + tpmMode
+              + "' (for a persistent vTPM: --tpm-state DIR)");
     }
     if (tpmMode != null && tpmState != null) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "give either --tpm-state DIR or --tpm ephemeral, not both");
+          spec.commandLine(), "give either --tpm-state DIR or --tpm " + tpmMode + ", not both");
     }
-    if (tpmMode != null) {
-      return TpmService.builder().ephemeral();
+    if ("none".equals(tpmMode)) {
+      return null;
     }
     if (tpmState != null) {
       try {
         return TpmService.builder()
+            .engine(RunCommand::vmTpm)
             .stateDirectory(tpmState)
             .keyFile(TpmService.defaultKeyFile(tpmState));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
     }
-    return null;
+    return TpmService.builder().engine(RunCommand::vmTpm).ephemeral();
+  }
+
+  /**
+   * A VM's new vTPM allocates the SHA-256 and SHA-384 banks: the crypto-agile log's, without the
+   * SHA-1 bank PC Client platforms are dropping (a state made by {@code tpm serve} keeps its own).
+   */
+  private static Tpm.Builder vmTpm() {
+    return Tpm.builder().pcrBanks(List.of(HashAlgorithm.SHA256, HashAlgorithm.SHA384));
   }
 
   /** Ctrl-A x on the console stops whichever VM is running, as SIGINT does without raw mode. */

@@ -61,7 +61,8 @@ class MainTest {
   void tpmOptionsAreCheckedBeforeAnythingStarts(@TempDir Path dir) {
     Result mode = parasol("run", "--flat", "x.bin", "--tpm", "persistent");
     assertEquals(2, mode.exitCode());
-    assertTrue(mode.err().contains("--tpm takes 'ephemeral'"), mode.err());
+    assertTrue(
+        mode.err().contains("--tpm takes 'ephemeral' or 'none', not 'persistent'"), mode.err());
     Result both =
         parasol(
             "run", "--flat", "x.bin", "--tpm", "ephemeral", "--tpm-state", dir.toString() + "/s");

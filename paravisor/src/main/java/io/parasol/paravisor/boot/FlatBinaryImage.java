@@ -4,9 +4,12 @@ import io.parasol.isolation.HypervisorException;
 import io.parasol.isolation.Partition;
 import io.parasol.isolation.X86EntryState;
 import io.parasol.machine.memory.GuestMemoryException;
+import io.parasol.tpm.eventlog.TcgEventType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A flat binary loaded at a fixed guest-physical address and entered there in 32-bit protected mode
@@ -53,6 +56,13 @@ public record FlatBinaryImage(String name, byte[] bytes, long loadAddress, int p
   public boolean hasGuestHeader() {
     return bytes.length >= PARAMETER_OFFSET + 4
         && java.util.Arrays.equals(bytes, MAGIC_OFFSET, MAGIC_OFFSET + 4, MAGIC, 0, 4);
+  }
+
+  @Override
+  public List<BootMeasurement> measurements() {
+    return List.of(
+        new BootMeasurement(
+            9, TcgEventType.EV_IPL, "flat binary\0".getBytes(StandardCharsets.US_ASCII), bytes));
   }
 
   @Override

@@ -9,12 +9,14 @@ import io.parasol.isolation.X86Registers;
 import io.parasol.machine.memory.GuestMemory;
 import io.parasol.machine.memory.GuestMemoryException;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.tpm.eventlog.TcgEventType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -216,6 +218,30 @@ public record LinuxBootImage(
       address = (address + align - 1) & -align;
     }
     return address;
+  }
+
+  @Override
+  public List<BootMeasurement> measurements() throws BootException {
+    // The PCRs and events of a Linux loader as GRUB defines them and the tools that check logs
+    // (tpm2_eventlog, keylime, systemd-pcrlock) expect: the files it loads in PCR 9, the kernel
+    // command line in PCR 8 as "kernel_cmdline: LINE" with the digest of LINE, so a verifier can
+    // check it against the log.
+    List<BootMeasurement> out = new ArrayList<>();
+    out.add(new BootMeasurement(9, TcgEventType.EV_IPL, cString("kernel"), kernel));
+    byte[] line = cmdlineBytes();
+    byte[] prefix = "kernel_cmdline: ".getBytes(StandardCharsets.US_ASCII);
+    byte[] data = new byte[prefix.length + line.length + 1];
+    System.arraycopy(prefix, 0, data, 0, prefix.length);
+    System.arraycopy(line, 0, data, prefix.length, line.length);
+    out.add(new BootMeasurement(8, TcgEventType.EV_IPL, data, line));
+    if (initrd != null) {
+      out.add(new BootMeasurement(9, TcgEventType.EV_IPL, cString("initrd"), initrd));
+    }
+    return List.copyOf(out);
+  }
+
+  private static byte[] cString(String s) {
+    return (s + "\0").getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override

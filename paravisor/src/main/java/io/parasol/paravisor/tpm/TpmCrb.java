@@ -196,6 +196,11 @@ public final class TpmCrb implements MmioDevice, AutoCloseable {
       platform.powerOff();
     }
     platform.powerOn();
+    // As QEMU tells swtpm: the TPM must not announce commands or responses the buffer cannot hold.
+    int size = platform.setBufferSize(DATA_BUFFER_SIZE);
+    if (size > DATA_BUFFER_SIZE) {
+      LOG.warn("the vTPM keeps a {}-byte buffer; the CRB's holds {}", size, DATA_BUFFER_SIZE);
+    }
   }
 
   @Override

@@ -1,8 +1,12 @@
 package io.parasol.paravisor.vm;
 
 import io.parasol.isolation.HypervisorException;
+import io.parasol.isolation.IsolationType;
 import io.parasol.isolation.Partition;
 import io.parasol.isolation.PartitionConfig;
+import io.parasol.isolation.attestation.HardwareReportSource;
+import io.parasol.isolation.attestation.HardwareReportSources;
+import io.parasol.isolation.attestation.NoHardwareSource;
 import io.parasol.isolation.kvm.Kvm;
 import io.parasol.machine.io.ChipsetBus;
 import io.parasol.machine.io.MmioDevice;
@@ -11,17 +15,23 @@ import io.parasol.machine.memory.GuestMemoryException;
 import io.parasol.machine.time.SystemTimeSource;
 import io.parasol.machine.time.TimeSource;
 import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.attest.GuestAttestation;
 import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.BootImage;
+import io.parasol.paravisor.boot.BootMeasurement;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.paravisor.tpm.MeasuredBoot;
 import io.parasol.paravisor.tpm.TpmCrb;
 import io.parasol.tpm.TpmEngine;
 import io.parasol.tpm.TpmPlatform;
+import io.parasol.tpm.client.TpmCommandException;
+import io.parasol.tpm.eventlog.TcgEventLog;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -34,6 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualMachine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VirtualMachine.class);
+
+  /** This build's version, as a measured boot records it in PCR 0. */
+  public static final String PARASOL_VERSION =
+      java.util.Objects.requireNonNullElse(
+          VirtualMachine.class.getPackage().getImplementationVersion(), "development");
 
   private final Partition partition;
   private final ChipsetBus bus;
@@ -187,6 +202,8 @@ public final class VirtualMachine implements AutoCloseable {
     private final List<MmioDevice> extraMmioDevices = new ArrayList<>();
     private TpmEngine tpmEngine;
     private TpmPlatform tpmPlatform;
+    private boolean tpmStateSealed;
+    private HardwareReportSource hardwareReports;
 
     private Builder() {}
 
@@ -257,13 +274,31 @@ public final class VirtualMachine implements AutoCloseable {
      * Gives the VM a TPM 2.0: a {@link TpmCrb} at {@link TpmCrb#DEFAULT_BASE} in front of {@code
      * engine}, and the ACPI {@code TPM2} table and {@code MSFT0101} device that lead the guest to
      * it. {@link #build} power cycles the TPM through {@code platform} ({@code _TPM_Init}), as a
-     * platform reset does, so each boot (a guest reboot builds a new VM) starts with a TPM that
-     * wants TPM2_Startup, which Linux's driver sends itself. The TPM outlives the VM: its owner
-     * keeps and closes it.
+     * platform reset does, then starts it and measures the platform and boot image into it ({@link
+     * MeasuredBoot}), leaving the event log where the TPM2 table says. Each boot (a guest reboot
+     * builds a new VM) measures afresh. The TPM outlives the VM: its owner keeps and closes it.
      */
     public Builder tpm(TpmEngine engine, TpmPlatform platform) {
       this.tpmEngine = Objects.requireNonNull(engine, "engine");
       this.tpmPlatform = Objects.requireNonNull(platform, "platform");
+      return this;
+    }
+
+    /**
+     * Tells the guest's evidence whether the vTPM's state is sealed on the host (kept across runs)
+     * rather than ephemeral (default false).
+     */
+    public Builder tpmStateSealed(boolean sealed) {
+      this.tpmStateSealed = sealed;
+      return this;
+    }
+
+    /**
+     * Where the guest's evidence gets its hardware report (default: none on a partition without
+     * hardware isolation, else what this machine offers, {@link HardwareReportSources#probe()}).
+     */
+    public Builder hardwareReports(HardwareReportSource source) {
+      this.hardwareReports = Objects.requireNonNull(source, "source");
       return this;
     }
 
@@ -298,13 +333,31 @@ public final class VirtualMachine implements AutoCloseable {
         for (MmioDevice d : extraMmioDevices) {
           bus.register(d);
         }
+        GuestAttestation attestation = null;
         if (tpmEngine != null) {
-          crb = new TpmCrb(tpmEngine, tpmPlatform);
+          attestation =
+              new GuestAttestation(
+                  tpmEngine,
+                  hardwareReportsFor(partition),
+                  new GuestAttestation.VmFacts(
+                      partition.isolationType().name().toLowerCase(Locale.ROOT),
+                      com1 != null,
+                      tpmStateSealed),
+                  wallClock);
+          crb = new TpmCrb(attestation, tpmPlatform);
           bus.register(crb);
           crb.reset();
         }
-        writeAcpiTables(partition, crb);
+        byte[] acpi = writeAcpiTables(partition, crb);
         bootImage.load(partition);
+        if (crb != null) {
+          measureBoot(partition, acpi);
+          try {
+            attestation.provision();
+          } catch (TpmCommandException e) {
+            LOG.warn("the guest has no evidence service this boot: {}", e.getMessage());
+          }
+        }
         LOG.info(
             "VM ready: {} MiB, {} vCPU(s), {}",
             memorySizeBytes >> 20,
@@ -330,16 +383,49 @@ public final class VirtualMachine implements AutoCloseable {
      * Describes the PC chipset in ACPI tables at the start of the BIOS area, where an OS that boots
      * without firmware (Linux through its boot protocol) scans for the RSDP.
      */
-    private static void writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
+    /**
+     * Starts the TPM, measures the platform and the boot image into it and writes the event log
+     * where the TPM2 table says it is.
+     */
+    private void measureBoot(Partition partition, byte[] acpi) throws BootException {
+      List<BootMeasurement> measurements = new ArrayList<>();
+      measurements.addAll(
+          MeasuredBoot.platformMeasurements(PARASOL_VERSION, vcpuCount, memorySizeBytes, acpi));
+      measurements.addAll(bootImage.measurements());
+      TcgEventLog log;
+      try {
+        log = MeasuredBoot.measure(tpmEngine, measurements);
+      } catch (TpmCommandException e) {
+        throw new BootException("measured boot failed: " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new BootException("measured boot failed: " + e.getMessage(), e);
+      }
+      try {
+        partition.memory().write(MeasuredBoot.LOG_ADDRESS, new byte[MeasuredBoot.LOG_SIZE]);
+        partition.memory().write(MeasuredBoot.LOG_ADDRESS, log.toBytes());
+      } catch (GuestMemoryException e) {
+        throw new BootException(
+            "guest RAM has no room for the TPM event log: " + e.getMessage(), e);
+      }
+      LOG.info("measured boot: {} events into PCR banks {}", log.events().size(), log.banks());
+    }
+
+    private static byte[] writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
       AcpiTables tables =
           AcpiTables.builder()
               .partition(partition.config())
               .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT);
       if (crb != null) {
-        // DEVNOTE: no event log yet (length 0); measured boot will fill LAML/LASA.
-        tables.tpmCrb(crb.region().base(), 0, 0);
+        tables.tpmCrb(crb.region().base(), MeasuredBoot.LOG_SIZE, MeasuredBoot.LOG_ADDRESS);
       }
       AcpiTables.Blob acpi = tables.build(AcpiTables.BIOS_AREA_BASE);
+      if (crb != null && acpi.baseAddress() + acpi.bytes().length > MeasuredBoot.LOG_ADDRESS) {
+        throw new BootException(
+            "the ACPI tables ("
+                + acpi.bytes().length
+                + " bytes) run into the TPM event log at 0x"
+                + Long.toHexString(MeasuredBoot.LOG_ADDRESS));
+      }
       try {
         partition.memory().write(acpi.baseAddress(), acpi.bytes());
       } catch (GuestMemoryException e) {
@@ -347,6 +433,16 @@ public final class VirtualMachine implements AutoCloseable {
       }
       LOG.debug(
           "ACPI tables at 0x{}: {}", Long.toHexString(acpi.baseAddress()), acpi.tables().keySet());
+      return acpi.bytes();
+    }
+
+    private HardwareReportSource hardwareReportsFor(Partition partition) {
+      if (hardwareReports != null) {
+        return hardwareReports;
+      }
+      return partition.isolationType() == IsolationType.NONE
+          ? new NoHardwareSource("plain KVM: the VM has no SEV-SNP or TDX isolation")
+          : HardwareReportSources.probe();
     }
 
     private static Partition kvmPartition(PartitionConfig config) throws HypervisorException {

@@ -63,7 +63,11 @@ class LinuxBootImageTest {
 
   /** A heap partition whose vCPU 0 holds a reset-like state, as a KVM vCPU would. */
   static HeapPartition partition(long bytes) {
-    HeapPartition p = HeapPartition.ofSize(bytes);
+    return withResetState(HeapPartition.ofSize(bytes));
+  }
+
+  /** {@code p} with vCPU 0 in the state a reset leaves it, which the loader starts from. */
+  static HeapPartition withResetState(HeapPartition p) {
     X86Segment real = X86Segment.realMode(0, 0x3);
     X86DescriptorTable table = new X86DescriptorTable(0, 0xFFFF);
     p.vp(0)

@@ -91,6 +91,11 @@ class TpmCrbTest {
 
     @Override
     public void resetTpmEstablished(Locality locality) {}
+
+    @Override
+    public int setBufferSize(int bytes) {
+      return bytes;
+    }
   }
 
   private long read(TpmCrb device, int offset, AccessSize size) {

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parasol.isolation.HeapPartition;
+import io.parasol.isolation.Partition;
 import io.parasol.machine.io.AccessSize;
 import io.parasol.machine.io.IoValue;
-import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.acpi.GuestAcpiTables;
+import io.parasol.paravisor.boot.BootImage;
+import io.parasol.paravisor.boot.BootMeasurement;
 import io.parasol.paravisor.tpm.TpmCrb;
 import io.parasol.tpm.Tpm;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import io.parasol.tpm.eventlog.TcgEventType;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link VirtualMachine.Builder#tpm}: the CRB on the bus, the TPM2 table in RAM, power-on. */
@@ -22,27 +24,24 @@ class VirtualMachineTpmTest {
     return VirtualMachine.builder()
         .memorySize(64L << 20)
         .partitions(HeapPartition::new)
-        .boot(partition -> {}); // nothing runs: the test plays the guest through the bus
+        .boot(NOTHING); // nothing runs: the test plays the guest through the bus
   }
+
+  /** A boot image that loads nothing and measures one blob into PCR 4. */
+  private static final BootImage NOTHING =
+      new BootImage() {
+        @Override
+        public void load(Partition partition) {}
+
+        @Override
+        public List<BootMeasurement> measurements() {
+          return List.of(BootMeasurement.ofData(4, TcgEventType.EV_IPL, new byte[] {1, 2, 3}));
+        }
+      };
 
   /** The XSDT's table signatures, read back from guest RAM as the guest finds them. */
   private static String xsdtSignatures(VirtualMachine vm) throws Exception {
-    byte[] rsdp = new byte[36];
-    vm.partition().memory().read(AcpiTables.BIOS_AREA_BASE, rsdp, 0, 36);
-    long xsdt = ByteBuffer.wrap(rsdp).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
-    byte[] header = new byte[36];
-    vm.partition().memory().read(xsdt, header, 0, 36);
-    int length = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
-    byte[] table = new byte[length];
-    vm.partition().memory().read(xsdt, table, 0, length);
-    StringBuilder sigs = new StringBuilder();
-    for (int off = 36; off < length; off += 8) {
-      long at = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN).getLong(off);
-      byte[] sig = new byte[4];
-      vm.partition().memory().read(at, sig, 0, 4);
-      sigs.append(new String(sig, StandardCharsets.US_ASCII)).append(' ');
-    }
-    return sigs.toString().trim();
+    return String.join(" ", GuestAcpiTables.read(vm.partition().memory()).keySet());
   }
 
   @Test
@@ -56,10 +55,11 @@ class VirtualMachineTpmTest {
       assertEquals(0x4011, id.value() & 0x40FF, "CRB interface ID through the bus");
       assertEquals("FACP APIC MCFG TPM2", xsdtSignatures(vm));
 
-      // Guest-side flow through the bus: locality, ready, TPM2_Startup(CLEAR), START.
+      // Guest-side flow through the bus: locality, ready, TPM2_GetRandom(8), START. The TPM is
+      // already started: Parasol sent TPM2_Startup(CLEAR) for its measured boot.
       vm.bus().writeMmio(TpmCrb.DEFAULT_BASE + 0x08, new IoValue(AccessSize.DWORD, 1));
       vm.bus().writeMmio(TpmCrb.DEFAULT_BASE + 0x40, new IoValue(AccessSize.DWORD, 1));
-      byte[] startup = {(byte) 0x80, 1, 0, 0, 0, 12, 0, 0, 1, 0x44, 0, 0};
+      byte[] startup = {(byte) 0x80, 1, 0, 0, 0, 12, 0, 0, 1, 0x7B, 0, 8};
       for (int i = 0; i < startup.length; i++) {
         vm.bus()
             .writeMmio(
@@ -74,12 +74,12 @@ class VirtualMachineTpmTest {
       } while (start.value() != 0 && System.nanoTime() < deadline);
       assertEquals(0, start.value(), "the command completed on the CRB's thread");
       byte[] response = new byte[10];
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < response.length; i++) {
         IoValue b = IoValue.forRead(AccessSize.BYTE);
         vm.bus().readMmio(TpmCrb.DEFAULT_BASE + 0x80 + i, b);
         response[i] = (byte) b.value();
       }
-      assertArrayEquals(new byte[] {(byte) 0x80, 1, 0, 0, 0, 10, 0, 0, 0, 0}, response);
+      assertArrayEquals(new byte[] {(byte) 0x80, 1, 0, 0, 0, 20, 0, 0, 0, 0}, response);
     }
   }
 

@@ -45,6 +45,24 @@ public final class PcrBanks {
     return new TpmlPcrSelection(list);
   }
 
+  /** Every PCR of {@code banks} allocated, the other implemented banks empty. */
+  public static TpmlPcrSelection allocationOf(List<HashAlgorithm> banks) {
+    List<TpmsPcrSelection> list = new ArrayList<>();
+    for (HashAlgorithm h : IMPLEMENTED) {
+      byte[] select = new byte[TpmLimits.PCR_SELECT_SIZE];
+      if (banks.contains(h)) {
+        Arrays.fill(select, (byte) 0xFF);
+      }
+      list.add(new TpmsPcrSelection(h.algId(), select));
+    }
+    for (HashAlgorithm h : banks) {
+      if (!IMPLEMENTED.contains(h)) {
+        throw new IllegalArgumentException("no PCR bank for " + h);
+      }
+    }
+    return new TpmlPcrSelection(list);
+  }
+
   private void applyAllocation() {
     banks.clear();
     for (TpmsPcrSelection s : allocation.selections()) {

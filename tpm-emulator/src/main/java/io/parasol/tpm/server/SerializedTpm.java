@@ -189,6 +189,16 @@ public final class SerializedTpm implements TpmEngine, TpmPlatform {
   }
 
   @Override
+  public int setBufferSize(int bytes) {
+    lock.lock();
+    try {
+      return platform.setBufferSize(bytes);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public boolean tpmEstablished() {
     lock.lock();
     try {

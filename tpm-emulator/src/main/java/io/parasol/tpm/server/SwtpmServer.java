@@ -505,6 +505,8 @@ public final class SwtpmServer implements AutoCloseable {
         int min = TpmServerOptions.MIN_BUFFER_SIZE;
         if (requested > 0) {
           bufferSizeBytes = (int) Math.max(min, Math.min(max, requested));
+          // As libtpms: the TPM reports the front end's buffer as its maximum command size.
+          tpm.setBufferSize(bufferSizeBytes);
         }
         // ptm_setbuffersize.u.resp: result, buffersize, minsize, maxsize.
         byte[] reply = new byte[16];

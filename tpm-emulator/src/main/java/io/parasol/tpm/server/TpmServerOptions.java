@@ -1,5 +1,6 @@
 package io.parasol.tpm.server;
 
+import io.parasol.tpm.TpmLimits;
 import java.util.Objects;
 
 /**
@@ -23,7 +24,7 @@ public record TpmServerOptions(
    * The smallest buffer a TPM 2.0 may be given: 2808 bytes, what swtpm 0.7.1 reports as the minimum
    * in {@code CMD_SET_BUFFERSIZE} (tpm-wire-protocols.md §1b).
    */
-  public static final int MIN_BUFFER_SIZE = 2808;
+  public static final int MIN_BUFFER_SIZE = TpmLimits.MIN_BUFFER_SIZE;
 
   public TpmServerOptions {
     if (maxCommandSizeBytes < MIN_BUFFER_SIZE || maxCommandSizeBytes > 1 << 20) {

@@ -190,6 +190,12 @@ final class FakeTpm implements TpmEngine, TpmPlatform {
   }
 
   @Override
+  public int setBufferSize(int bytes) {
+    events.add("bufferSize:" + bytes);
+    return bytes;
+  }
+
+  @Override
   public void resetTpmEstablished(Locality locality) {
     events.add("resetEstablished:" + locality.number());
     established = false;

@@ -281,8 +281,8 @@ public final class GetCapability implements Command<GetCapability.In> {
     p.put(CONTEXT_SYM, TpmAlgId.AES);
     p.put(CONTEXT_SYM_SIZE, 256);
     p.put(ORDERLY_COUNT, 255);
-    p.put(MAX_COMMAND_SIZE, TpmLimits.MAX_COMMAND_SIZE);
-    p.put(MAX_RESPONSE_SIZE, TpmLimits.MAX_RESPONSE_SIZE);
+    p.put(MAX_COMMAND_SIZE, state.bufferSize());
+    p.put(MAX_RESPONSE_SIZE, state.bufferSize());
     p.put(MAX_DIGEST, TpmLimits.MAX_DIGEST_SIZE);
     p.put(MAX_OBJECT_CONTEXT, TpmLimits.MAX_CONTEXT_SIZE);
     p.put(MAX_SESSION_CONTEXT, 0x148);

@@ -1,0 +1,530 @@
+package io.parasol.virtio.blk;
+
+import io.parasol.bounce.HostBuffer;
+import io.parasol.bounce.HostBufferPool;
+import io.parasol.machine.memory.GuestMemoryException;
+import io.parasol.virtio.device.DeviceContext;
+import io.parasol.virtio.device.VirtioDevice;
+import io.parasol.virtio.queue.ChainReader;
+import io.parasol.virtio.queue.ChainWriter;
+import io.parasol.virtio.queue.DescriptorChain;
+import io.parasol.virtio.queue.Virtqueue;
+import io.parasol.virtio.queue.VirtqueueException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A virtio-blk device (virtio v1.2 §5.2) over a {@link BlockBackend}: read, write, flush, discard,
+ * write-zeroes, get-id, several queues, read-only disks. Each queue is drained by a worker thread
+ * that checks the request, copies write data into a pool buffer and submits it; completions (on the
+ * backend's threads) copy read data out, write the status byte, push the chain and signal. Many
+ * requests are in flight at once.
+ *
+ * <p>A request the driver cannot have meant (no header, no status byte) sets DEVICE_NEEDS_RESET; a
+ * well-formed request the device cannot do gets VIRTIO_BLK_S_IOERR or _UNSUPP.
+ */
+public final class VirtioBlk implements VirtioDevice, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VirtioBlk.class);
+
+  /** §5.2: device ID 2. */
+  public static final int DEVICE_ID = 2;
+
+  // §5.2.3 feature bits
+  static final int F_SIZE_MAX = 1;
+  static final int F_SEG_MAX = 2;
+  static final int F_RO = 5;
+  static final int F_BLK_SIZE = 6;
+  static final int F_FLUSH = 9;
+  static final int F_MQ = 12;
+  static final int F_DISCARD = 13;
+  static final int F_WRITE_ZEROES = 14;
+
+  // §5.2.6 request types and status
+  static final int T_IN = 0;
+  static final int T_OUT = 1;
+  static final int T_FLUSH = 4;
+  static final int T_GET_ID = 8;
+  static final int T_DISCARD = 11;
+  static final int T_WRITE_ZEROES = 13;
+  static final byte S_OK = 0;
+  static final byte S_IOERR = 1;
+  static final byte S_UNSUPP = 2;
+
+  static final int SECTOR_BYTES = 512;
+  static final int HEADER_BYTES = 16;
+  static final int ID_BYTES = 20;
+  static final int SEGMENT_BYTES = 16; // discard / write-zeroes range
+  static final int MAX_RANGE_SEGMENTS = 32;
+  static final int CONFIG_BYTES = 60;
+
+  /**
+   * How the device is set up.
+   *
+   * @param serial the ID GET_ID returns (ASCII, at most 20 bytes used)
+   * @param queues the number of request queues (1 = no VIRTIO_BLK_F_MQ)
+   * @param queueSize the largest queue size (a power of 2)
+   * @param readOnly whether to offer VIRTIO_BLK_F_RO and refuse writes (also if the backend is)
+   */
+  public record Options(String serial, int queues, int queueSize, boolean readOnly) {
+    public Options {
+      if (queues < 1 || queues > 64) {
+        throw new IllegalArgumentException("virtio-blk queues " + queues);
+      }
+      if (queueSize < 4 || queueSize > 1024 || Integer.bitCount(queueSize) != 1) {
+        throw new IllegalArgumentException("virtio-blk queue size " + queueSize);
+      }
+    }
+
+    /** One queue of 256, writable, serial "parasol". */
+    public static Options defaults() {
+      return new Options("parasol", 1, 256, false);
+    }
+  }
+
+  private final BlockBackend backend;
+  private final HostBufferPool pool;
+  private final Options options;
+  private final boolean readOnly;
+  private final long capacitySectors;
+  private final byte[] id;
+  private final ExecutorService workers;
+  private final AtomicInteger[] pending;
+  private final Object inflightLock = new Object();
+  private int inflight;
+  private volatile DeviceContext context;
+
+  public VirtioBlk(BlockBackend backend, HostBufferPool pool, Options options) {
+    this.backend = backend;
+    this.pool = pool;
+    this.options = options;
+    this.readOnly = options.readOnly() || backend.isReadOnly();
+    this.capacitySectors = backend.sizeBytes() / SECTOR_BYTES;
+    this.id = Arrays.copyOf(options.serial().getBytes(StandardCharsets.US_ASCII), ID_BYTES);
+    if (pool.capacityBytes() < maxRequestBytes()) {
+      throw new IllegalArgumentException(
+          "pool of "
+              + pool.capacityBytes()
+              + " bytes cannot hold a largest request of "
+              + maxRequestBytes());
+    }
+    this.workers =
+        Executors.newFixedThreadPool(
+            options.queues(),
+            Thread.ofPlatform().daemon().name("parasol-virtio-blk-", 0).factory());
+    this.pending = new AtomicInteger[options.queues()];
+    for (int i = 0; i < pending.length; i++) {
+      pending[i] = new AtomicInteger();
+    }
+  }
+
+  /** §5.2.4: seg_max descriptors of at most size_max bytes each, plus header and status. */
+  private int segMax() {
+    return options.queueSize() - 2;
+  }
+
+  private long maxRequestBytes() {
+    return (long) segMax() * HostBufferPool.CHUNK_BYTES;
+  }
+
+  /** The pool a device needs: room for two largest requests. */
+  public static long poolBytesFor(Options options) {
+    return 2L * (options.queueSize() - 2) * HostBufferPool.CHUNK_BYTES;
+  }
+
+  @Override
+  public int deviceId() {
+    return DEVICE_ID;
+  }
+
+  @Override
+  public long deviceFeatures() {
+    long f = bit(F_SIZE_MAX) | bit(F_SEG_MAX) | bit(F_BLK_SIZE) | bit(F_FLUSH);
+    if (readOnly) {
+      f |= bit(F_RO);
+    } else {
+      if (backend.supportsDiscard()) {
+        f |= bit(F_DISCARD);
+      }
+      if (backend.supportsWriteZeroes()) {
+        f |= bit(F_WRITE_ZEROES);
+      }
+    }
+    if (options.queues() > 1) {
+      f |= bit(F_MQ);
+    }
+    return f;
+  }
+
+  private static long bit(int n) {
+    return 1L << n;
+  }
+
+  @Override
+  public int queueCount() {
+    return options.queues();
+  }
+
+  @Override
+  public int maxQueueSize(int queue) {
+    return options.queueSize();
+  }
+
+  @Override
+  public int configSizeBytes() {
+    return CONFIG_BYTES;
+  }
+
+  @Override
+  public void readConfig(int offset, byte[] dst) {
+    // §5.2.4 struct virtio_blk_config
+    MemorySegment c = MemorySegment.ofArray(new byte[CONFIG_BYTES]);
+    c.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, capacitySectors);
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 8, HostBufferPool.CHUNK_BYTES); // size_max
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 12, segMax());
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 20, SECTOR_BYTES); // blk_size
+    c.set(ValueLayout.JAVA_SHORT_UNALIGNED, 34, (short) options.queues());
+    long maxRangeSectors = Math.min(0xFFFF_FFFFL, capacitySectors);
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 36, (int) maxRangeSectors); // max_discard_sectors
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 40, MAX_RANGE_SEGMENTS);
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 44, 1); // discard_sector_alignment
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 48, (int) maxRangeSectors); // max_write_zeroes_sectors
+    c.set(ValueLayout.JAVA_INT_UNALIGNED, 52, MAX_RANGE_SEGMENTS);
+    c.set(ValueLayout.JAVA_BYTE, 56, (byte) 1); // write_zeroes_may_unmap
+    MemorySegment.copy(c, offset, MemorySegment.ofArray(dst), 0, dst.length);
+  }
+
+  @Override
+  public void activate(DeviceContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public void queueNotify(int queue) {
+    if (queue < 0 || queue >= pending.length) {
+      return;
+    }
+    if (pending[queue].getAndIncrement() == 0) {
+      beginWork();
+      workers.execute(() -> drainLoop(queue));
+    }
+  }
+
+  private void drainLoop(int queue) {
+    try {
+      int seen;
+      do {
+        seen = pending[queue].get();
+        drain(queue);
+      } while (pending[queue].addAndGet(-seen) != 0);
+    } finally {
+      endWork();
+    }
+  }
+
+  private void drain(int queue) {
+    DeviceContext ctx = context;
+    if (ctx == null || ctx.isStopped()) {
+      return;
+    }
+    Virtqueue q = ctx.queue(queue);
+    if (q == null) {
+      return;
+    }
+    try {
+      while (true) {
+        q.disableNotifications();
+        for (DescriptorChain chain; (chain = q.pop()) != null; ) {
+          if (ctx.isStopped()) {
+            return;
+          }
+          submit(ctx, queue, chain);
+        }
+        if (!q.enableNotifications() || ctx.isStopped()) {
+          return;
+        }
+      }
+    } catch (VirtqueueException e) {
+      ctx.needsReset("virtio-blk queue " + queue + ": " + e.getMessage());
+    } catch (GuestMemoryException e) {
+      ctx.needsReset("virtio-blk queue " + queue + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // Our bug, not the guest's: keep the VM alive, stop this device, and say where it happened.
+      LOG.error("virtio-blk queue {} failed", queue, e);
+      ctx.needsReset("virtio-blk internal error");
+    }
+  }
+
+  /** One request: checks it and starts the backend operation (§5.2.6). */
+  private void submit(DeviceContext ctx, int queue, DescriptorChain chain)
+      throws GuestMemoryException, InterruptedException {
+    ChainReader reader = new ChainReader(ctx.memory(), chain);
+    if (reader.remaining() < HEADER_BYTES || chain.writableBytes() < 1) {
+      ctx.needsReset("virtio-blk request without a header or a status byte");
+      return;
+    }
+    MemorySegment header = MemorySegment.ofArray(reader.readBytes(HEADER_BYTES));
+    int type = header.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
+    long sector = header.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
+    ChainWriter writer = new ChainWriter(ctx.memory(), chain);
+    Request r = new Request(ctx, queue, chain, writer);
+    switch (type) {
+      case T_IN -> {
+        long bytes = chain.writableBytes() - 1;
+        if (!inRange(sector, bytes) || bytes > pool.capacityBytes()) {
+          r.finish(S_IOERR);
+          return;
+        }
+        HostBuffer buf = pool.acquire(bytes);
+        if (ctx.isStopped()) {
+          buf.close();
+          return;
+        }
+        r.start(backend.read(sector * SECTOR_BYTES, buf.segments()))
+            .whenComplete(
+                (n, failure) -> {
+                  try (buf) {
+                    if (failure != null || n == null || n != bytes) {
+                      r.complete(S_IOERR, failure);
+                      return;
+                    }
+                    r.completeWith(buf, bytes);
+                  }
+                });
+      }
+      case T_OUT -> {
+        long bytes = reader.remaining();
+        if (readOnly || !inRange(sector, bytes) || bytes > pool.capacityBytes()) {
+          r.finish(S_IOERR);
+          return;
+        }
+        HostBuffer buf = pool.acquire(bytes);
+        if (ctx.isStopped()) {
+          buf.close();
+          return;
+        }
+        try {
+          buf.copyFromGuest(reader);
+        } catch (GuestMemoryException e) {
+          buf.close();
+          throw e;
+        }
+        r.start(backend.write(sector * SECTOR_BYTES, buf.segments()))
+            .whenComplete(
+                (n, failure) -> {
+                  try (buf) {
+                    r.complete(
+                        failure == null && n != null && n == bytes ? S_OK : S_IOERR, failure);
+                  }
+                });
+      }
+      case T_FLUSH ->
+          r.start(backend.flush()).whenComplete((v, failure) -> r.complete(S_OK, failure));
+      case T_GET_ID -> {
+        int n = (int) Math.min(ID_BYTES, chain.writableBytes() - 1);
+        writer.write(MemorySegment.ofArray(id).asSlice(0, n));
+        r.finish(S_OK);
+      }
+      case T_DISCARD, T_WRITE_ZEROES -> ranges(r, reader, type == T_DISCARD);
+      default -> r.finish(S_UNSUPP);
+    }
+  }
+
+  /** Whether {@code bytes} at {@code sector} is whole sectors within the disk. */
+  private boolean inRange(long sector, long bytes) {
+    return bytes % SECTOR_BYTES == 0
+        && sector >= 0
+        && sector <= capacitySectors
+        && bytes / SECTOR_BYTES <= capacitySectors - sector;
+  }
+
+  /** §5.2.6.2: DISCARD / WRITE_ZEROES carry a list of (sector, num_sectors, flags) segments. */
+  private void ranges(Request r, ChainReader reader, boolean discard) throws GuestMemoryException {
+    int feature = discard ? F_DISCARD : F_WRITE_ZEROES;
+    long payload = reader.remaining();
+    if ((deviceFeatures() & bit(feature)) == 0
+        || (r.ctx.negotiatedFeatures() & bit(feature)) == 0) {
+      r.finish(S_UNSUPP);
+      return;
+    }
+    if (payload == 0
+        || payload % SEGMENT_BYTES != 0
+        || payload / SEGMENT_BYTES > MAX_RANGE_SEGMENTS) {
+      r.finish(S_IOERR);
+      return;
+    }
+    MemorySegment segs = MemorySegment.ofArray(reader.readBytes((int) payload));
+    int count = (int) (payload / SEGMENT_BYTES);
+    long[][] ranges = new long[count][];
+    for (int i = 0; i < count; i++) {
+      long sector = segs.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) i * SEGMENT_BYTES);
+      long sectors =
+          Integer.toUnsignedLong(segs.get(ValueLayout.JAVA_INT_UNALIGNED, i * SEGMENT_BYTES + 8L));
+      int flags = segs.get(ValueLayout.JAVA_INT_UNALIGNED, i * SEGMENT_BYTES + 12L);
+      // §5.2.6.2: only the unmap bit is defined, and only for write-zeroes.
+      if ((flags & ~1) != 0 || (discard && flags != 0)) {
+        r.finish(S_UNSUPP);
+        return;
+      }
+      if (!inRange(sector, sectors * SECTOR_BYTES)) {
+        r.finish(S_IOERR);
+        return;
+      }
+      ranges[i] = new long[] {sector * SECTOR_BYTES, sectors * SECTOR_BYTES, flags & 1};
+    }
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (long[] range : ranges) {
+      chain =
+          chain.thenCompose(
+              v ->
+                  discard
+                      ? backend.discard(range[0], range[1])
+                      : backend.writeZeroes(range[0], range[1], range[2] != 0));
+    }
+    r.start(chain).whenComplete((v, failure) -> r.complete(S_OK, failure));
+  }
+
+  /** One request in flight: finishing it writes the status, pushes the chain and signals. */
+  private final class Request {
+    final DeviceContext ctx;
+    final int queue;
+    final DescriptorChain chain;
+    final ChainWriter writer;
+
+    Request(DeviceContext ctx, int queue, DescriptorChain chain, ChainWriter writer) {
+      this.ctx = ctx;
+      this.queue = queue;
+      this.chain = chain;
+      this.writer = writer;
+    }
+
+    /** Counts the backend operation as in flight until this request completes. */
+    <T> CompletableFuture<T> start(CompletableFuture<T> operation) {
+      beginWork();
+      return operation;
+    }
+
+    /** Completion on a backend thread. */
+    void complete(byte status, Throwable failure) {
+      try {
+        if (failure != null) {
+          LOG.debug("virtio-blk backend operation failed", failure);
+        }
+        finishQuietly(status);
+      } finally {
+        endWork();
+      }
+    }
+
+    void completeWith(HostBuffer buf, long bytes) {
+      try {
+        if (ctx.isStopped()) {
+          return;
+        }
+        try {
+          buf.copyToGuest(writer, bytes);
+        } catch (GuestMemoryException e) {
+          ctx.needsReset("virtio-blk read completion: " + e.getMessage());
+          return;
+        }
+        finishQuietly(S_OK);
+      } finally {
+        endWork();
+      }
+    }
+
+    private void finishQuietly(byte status) {
+      if (ctx.isStopped()) {
+        return; // reset or NEEDS_RESET: the guest's memory is no longer ours to write
+      }
+      try {
+        finish(status);
+      } catch (GuestMemoryException e) {
+        ctx.needsReset("virtio-blk status write: " + e.getMessage());
+      }
+    }
+
+    /** Writes the status byte as the chain's last writable byte and returns the chain. */
+    void finish(byte status) throws GuestMemoryException {
+      writer.seekToTail(1);
+      writer.write(new byte[] {status});
+      try {
+        ctx.queue(queue).pushUsed(chain, writer.written());
+      } catch (VirtqueueException e) {
+        ctx.needsReset("virtio-blk queue " + queue + ": " + e.getMessage());
+        return;
+      }
+      ctx.interruptIfNeeded(queue);
+    }
+  }
+
+  private void beginWork() {
+    synchronized (inflightLock) {
+      inflight++;
+    }
+  }
+
+  private void endWork() {
+    synchronized (inflightLock) {
+      if (--inflight == 0) {
+        inflightLock.notifyAll();
+      }
+    }
+  }
+
+  /** Requests (and drains) in flight now. */
+  int inflight() {
+    synchronized (inflightLock) {
+      return inflight;
+    }
+  }
+
+  @Override
+  public void reset() {
+    // The core marked the old context stopped; wait until no worker or completion can still touch
+    // guest memory through it.
+    DeviceContext old = context;
+    context = null;
+    synchronized (inflightLock) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (inflight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn("virtio-blk reset: {} requests still in flight after 30 s", inflight);
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(inflightLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    if (old != null) {
+      LOG.debug("virtio-blk reset");
+    }
+  }
+
+  /** Stops the workers and closes the backend. */
+  @Override
+  public void close() {
+    workers.shutdown();
+    try {
+      workers.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    backend.close();
+  }
+}

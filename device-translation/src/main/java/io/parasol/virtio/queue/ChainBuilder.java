@@ -1,0 +1,74 @@
+package io.parasol.virtio.queue;
+
+import io.parasol.machine.memory.GuestMemory;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects and checks one chain's descriptors, whatever ring format they came from. */
+final class ChainBuilder {
+  /** virtio v1.2 §2.7.5 / §2.8.6: a chain is at most 2^32 bytes in total. */
+  static final long MAX_CHAIN_BYTES = 1L << 32;
+
+  private final GuestMemory memory;
+  private final List<Buffer> readable = new ArrayList<>();
+  private final List<Buffer> writable = new ArrayList<>();
+  private long readableBytes;
+  private long writableBytes;
+  private int descriptors;
+  private final int maxDescriptors;
+
+  ChainBuilder(GuestMemory memory, int maxDescriptors) {
+    this.memory = memory;
+    this.maxDescriptors = maxDescriptors;
+  }
+
+  /** Adds one descriptor's buffer; {@code lengthBits} is the raw 32-bit length. */
+  void add(long gpa, int lengthBits, boolean deviceWritable) throws VirtqueueException {
+    if (++descriptors > maxDescriptors) {
+      throw new VirtqueueException(
+          "descriptor chain longer than " + maxDescriptors + " descriptors (a loop?)");
+    }
+    long length = Integer.toUnsignedLong(lengthBits);
+    if (!deviceWritable && !writable.isEmpty()) {
+      // §2.7.4.2 / §2.8.4.1: the driver puts device-writable descriptors after readable ones.
+      throw new VirtqueueException("a device-readable descriptor follows a device-writable one");
+    }
+    if (length == 0) {
+      return; // carries nothing; tolerated as QEMU and crosvm do
+    }
+    if (readableBytes + writableBytes + length > MAX_CHAIN_BYTES) {
+      throw new VirtqueueException("descriptor chain longer than 2^32 bytes");
+    }
+    if (!memory.isRam(gpa, length)) {
+      throw new VirtqueueException(
+          "descriptor buffer 0x"
+              + Long.toHexString(gpa)
+              + "+0x"
+              + Long.toHexString(length)
+              + " is not guest RAM");
+    }
+    // A length of 2^31 or more is not an int: split it (§2.7.5 allows up to 2^32 - 1).
+    long remaining = length;
+    long at = gpa;
+    while (remaining > 0) {
+      int piece = (int) Math.min(remaining, 1 << 30);
+      (deviceWritable ? writable : readable).add(new Buffer(at, piece));
+      at += piece;
+      remaining -= piece;
+    }
+    if (deviceWritable) {
+      writableBytes += length;
+    } else {
+      readableBytes += length;
+    }
+  }
+
+  /** Descriptors added so far. */
+  int descriptors() {
+    return descriptors;
+  }
+
+  DescriptorChain build(int id, int ringSlots) {
+    return new DescriptorChain(id, ringSlots, readable, writable, readableBytes, writableBytes);
+  }
+}

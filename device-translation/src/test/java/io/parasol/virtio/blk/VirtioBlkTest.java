@@ -1,0 +1,393 @@
+package io.parasol.virtio.blk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parasol.backend.file.RawImageFile;
+import io.parasol.bounce.HostBufferPool;
+import io.parasol.machine.memory.SegmentGuestMemory;
+import io.parasol.virtio.device.DeviceStatus;
+import io.parasol.virtio.device.VirtioInterrupt;
+import io.parasol.virtio.device.VirtioTransportCore;
+import io.parasol.virtio.queue.MockDriver;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** virtio-blk over a real raw image file, driven through the transport core by mock drivers. */
+class VirtioBlkTest {
+  static final int DISK_BYTES = 4 << 20;
+  @TempDir Path dir;
+  Rig rig;
+
+  @AfterEach
+  void close() {
+    if (rig != null) {
+      rig.close();
+    }
+  }
+
+  /** A disk image, a device with {@code queues} queues, a core, and one mock driver per queue. */
+  static final class Rig implements AutoCloseable, VirtioInterrupt {
+    final Path image;
+    final SegmentGuestMemory memory = SegmentGuestMemory.ofHeap(16 << 20);
+    final List<MockDriver> drivers = new ArrayList<>();
+    final VirtioBlk blk;
+    final VirtioTransportCore core;
+    final HostBufferPool pool;
+    int configChanges;
+
+    Rig(Path image, int queues, boolean packed, boolean indirect, boolean readOnly)
+        throws IOException {
+      this(image, queues, packed, indirect, readOnly, null);
+    }
+
+    Rig(
+        Path image,
+        int queues,
+        boolean packed,
+        boolean indirect,
+        boolean readOnly,
+        HostBufferPool customPool)
+        throws IOException {
+      this.image = image;
+      VirtioBlk.Options options = new VirtioBlk.Options("parasol-disk-0", queues, 64, readOnly);
+      this.pool =
+          customPool != null
+              ? customPool
+              : HostBufferPool.ofPrivateMemory(VirtioBlk.poolBytesFor(options));
+      this.blk = new VirtioBlk(RawImageFile.open(image, readOnly, 4), pool, options);
+      this.core = new VirtioTransportCore(blk, memory, this);
+      for (int q = 0; q < queues; q++) {
+        long base = 0x1000 + q * 0x10000L;
+        long heap = (1 << 20) + q * (2L << 20);
+        drivers.add(
+            new MockDriver(memory, packed, 64, indirect, false, base, heap, heap + (2 << 20)));
+      }
+      core.setStatus(DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER);
+      long f = drivers.get(0).features() | core.offeredFeatures() & 0xFFFF_FFFFL & ~(3L << 28);
+      f |= drivers.get(0).features();
+      core.setDriverFeatureWord(0, (int) f);
+      core.setDriverFeatureWord(1, (int) (drivers.get(0).features() >>> 32));
+      core.setStatus(core.status() | DeviceStatus.FEATURES_OK);
+      assertTrue((core.status() & DeviceStatus.FEATURES_OK) != 0);
+      for (int q = 0; q < queues; q++) {
+        MockDriver d = drivers.get(q);
+        core.setQueueSize(q, d.size());
+        core.setQueueDescGpa(q, d.layout().descGpa());
+        core.setQueueDriverGpa(q, d.layout().driverGpa());
+        core.setQueueDeviceGpa(q, d.layout().deviceGpa());
+        core.enableQueue(q);
+      }
+      core.setStatus(core.status() | DeviceStatus.DRIVER_OK);
+    }
+
+    @Override
+    public synchronized void signalUsedBuffers(int queue) {
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void signalConfigChange() {
+      configChanges++;
+      notifyAll();
+    }
+
+    /** Submits a request on {@code queue}; returns its ID. */
+    int submit(int queue, int type, long sector, List<byte[]> data, List<Integer> writable)
+        throws Exception {
+      byte[] header = new byte[16];
+      ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putInt(type).putInt(0).putLong(sector);
+      List<byte[]> readable = new ArrayList<>();
+      readable.add(header);
+      readable.addAll(data);
+      List<Integer> w = new ArrayList<>(writable);
+      w.add(1); // status
+      int id = drivers.get(queue).add(readable, w);
+      assertTrue(id >= 0, "ring has room");
+      core.notify(queue);
+      return id;
+    }
+
+    /** Waits for {@code count} completions on {@code queue}: ID to (used length, written bytes). */
+    synchronized Map<Integer, byte[]> await(int queue, int count, Map<Integer, Integer> lengths)
+        throws Exception {
+      Map<Integer, byte[]> done = new HashMap<>();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      MockDriver d = drivers.get(queue);
+      while (done.size() < count) {
+        MockDriver.Used u = d.pollUsed();
+        if (u == null) {
+          assertTrue(System.nanoTime() < deadline, "device completed " + done.size() + "/" + count);
+          wait(100);
+          continue;
+        }
+        done.put(u.id(), d.lastUsedWritable());
+        if (lengths != null) {
+          lengths.put(u.id(), u.length());
+        }
+      }
+      return done;
+    }
+
+    /** One request, waited for: the bytes the device wrote (data then status). */
+    byte[] call(int queue, int type, long sector, List<byte[]> data, List<Integer> writable)
+        throws Exception {
+      int id = submit(queue, type, sector, data, writable);
+      return await(queue, 1, null).get(id);
+    }
+
+    byte status(byte[] written) {
+      return written[written.length - 1];
+    }
+
+    @Override
+    public void close() {
+      core.setStatus(0);
+      blk.close();
+      pool.close();
+    }
+  }
+
+  Path image(int bytes) throws IOException {
+    Path p = dir.resolve("disk.raw");
+    Files.write(p, new byte[bytes]);
+    return p;
+  }
+
+  static byte[] pattern(int length, long seed) {
+    byte[] b = new byte[length];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  @ParameterizedTest(name = "packed={0}")
+  @ValueSource(booleans = {false, true})
+  void writesReachTheFileAndReadBack(boolean packed) throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, packed, false, false);
+    byte[] data = pattern(3 * 512 + 4096, 1);
+    // Split across two descriptors at an odd boundary, as a scatter list.
+    byte[] w =
+        rig.call(
+            0,
+            VirtioBlk.T_OUT,
+            8,
+            List.of(slice(data, 0, 700), slice(data, 700, data.length)),
+            List.of());
+    assertEquals(VirtioBlk.S_OK, rig.status(w));
+    byte[] onDisk = Files.readAllBytes(rig.image);
+    assertArrayEquals(data, slice(onDisk, 8 * 512, 8 * 512 + data.length), "the file has the data");
+
+    byte[] r = rig.call(0, VirtioBlk.T_IN, 8, List.of(), List.of(1000, data.length - 1000));
+    assertEquals(VirtioBlk.S_OK, rig.status(r));
+    assertArrayEquals(data, slice(r, 0, data.length));
+  }
+
+  @Test
+  void indirectChainsWork() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, true, false);
+    byte[] data = pattern(8192, 2);
+    assertEquals(
+        VirtioBlk.S_OK, rig.status(rig.call(0, VirtioBlk.T_OUT, 0, List.of(data), List.of())));
+    byte[] r = rig.call(0, VirtioBlk.T_IN, 0, List.of(), List.of(4096, 4096));
+    assertArrayEquals(data, slice(r, 0, 8192));
+  }
+
+  @Test
+  void manyRequestsInFlightOnSeveralQueues() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 2, false, false, false);
+    assertTrue((rig.core.offeredFeatures() & (1L << VirtioBlk.F_MQ)) != 0);
+    byte[] cfg = new byte[2];
+    rig.core.readConfig(34, cfg);
+    assertEquals(2, cfg[0], "num_queues");
+    for (int q = 0; q < 2; q++) {
+      for (int i = 0; i < 20; i++) {
+        rig.submit(
+            q, VirtioBlk.T_OUT, (q * 24 + i) * 8L, List.of(pattern(4096, q * 100 + i)), List.of());
+      }
+    }
+    for (int q = 0; q < 2; q++) {
+      for (byte[] w : rig.await(q, 20, null).values()) {
+        assertEquals(VirtioBlk.S_OK, rig.status(w));
+      }
+    }
+    byte[] disk = Files.readAllBytes(rig.image);
+    for (int q = 0; q < 2; q++) {
+      for (int i = 0; i < 20; i++) {
+        int at = (q * 24 + i) * 4096;
+        assertArrayEquals(
+            pattern(4096, q * 100 + i), slice(disk, at, at + 4096), "block " + (q * 24 + i));
+      }
+    }
+  }
+
+  @Test
+  void getIdFlushAndUnknownTypes() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false);
+    byte[] id = rig.call(0, VirtioBlk.T_GET_ID, 0, List.of(), List.of(20));
+    assertEquals(VirtioBlk.S_OK, rig.status(id));
+    assertEquals("parasol-disk-0", new String(slice(id, 0, 14), StandardCharsets.US_ASCII));
+    assertEquals(0, id[14], "NUL-padded");
+    assertEquals(
+        VirtioBlk.S_OK, rig.status(rig.call(0, VirtioBlk.T_FLUSH, 0, List.of(), List.of())));
+    assertEquals(VirtioBlk.S_UNSUPP, rig.status(rig.call(0, 99, 0, List.of(), List.of())));
+  }
+
+  @Test
+  void badRangesGetIoErrors() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false);
+    long lastSector = DISK_BYTES / 512 - 1;
+    assertEquals(
+        VirtioBlk.S_OK,
+        rig.status(rig.call(0, VirtioBlk.T_IN, lastSector, List.of(), List.of(512))));
+    assertEquals(
+        VirtioBlk.S_IOERR,
+        rig.status(rig.call(0, VirtioBlk.T_IN, lastSector, List.of(), List.of(1024))),
+        "past the end");
+    assertEquals(
+        VirtioBlk.S_IOERR,
+        rig.status(rig.call(0, VirtioBlk.T_IN, 0, List.of(), List.of(100))),
+        "not whole sectors");
+    assertEquals(
+        VirtioBlk.S_IOERR,
+        rig.status(rig.call(0, VirtioBlk.T_IN, -1L, List.of(), List.of(512))),
+        "sector 2^64-1");
+    assertEquals(
+        VirtioBlk.S_IOERR,
+        rig.status(
+            rig.call(0, VirtioBlk.T_OUT, Long.MAX_VALUE / 256, List.of(new byte[512]), List.of())),
+        "overflowing offset");
+  }
+
+  @Test
+  void writeZeroesAndDiscard() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false);
+    assertTrue((rig.core.offeredFeatures() & (1L << VirtioBlk.F_DISCARD)) != 0);
+    assertTrue((rig.core.offeredFeatures() & (1L << VirtioBlk.F_WRITE_ZEROES)) != 0);
+    byte[] data = pattern(64 * 512, 3);
+    rig.call(0, VirtioBlk.T_OUT, 0, List.of(data), List.of());
+    // Zero sectors 4..11 (no unmap) and 20..23 (unmap), in one request of two segments.
+    byte[] r =
+        rig.call(
+            0, VirtioBlk.T_WRITE_ZEROES, 0, List.of(range(4, 8, 0), range(20, 4, 1)), List.of());
+    assertEquals(VirtioBlk.S_OK, rig.status(r));
+    byte[] disk = Files.readAllBytes(rig.image);
+    for (int s = 0; s < 64; s++) {
+      boolean zeroed = (s >= 4 && s < 12) || (s >= 20 && s < 24);
+      byte[] got = slice(disk, s * 512, s * 512 + 512);
+      if (zeroed) {
+        assertArrayEquals(new byte[512], got, "sector " + s);
+      } else {
+        assertArrayEquals(slice(data, s * 512, s * 512 + 512), got, "sector " + s);
+      }
+    }
+    assertEquals(
+        VirtioBlk.S_OK,
+        rig.status(rig.call(0, VirtioBlk.T_DISCARD, 0, List.of(range(32, 16, 0)), List.of())));
+    assertEquals(
+        VirtioBlk.S_UNSUPP,
+        rig.status(rig.call(0, VirtioBlk.T_DISCARD, 0, List.of(range(32, 16, 1)), List.of())),
+        "unmap flag on discard");
+    assertEquals(
+        VirtioBlk.S_IOERR,
+        rig.status(
+            rig.call(0, VirtioBlk.T_DISCARD, 0, List.of(range(DISK_BYTES / 512, 1, 0)), List.of())),
+        "past the end");
+    assertEquals(
+        VirtioBlk.S_IOERR,
+        rig.status(rig.call(0, VirtioBlk.T_DISCARD, 0, List.of(new byte[10]), List.of())),
+        "partial segment");
+  }
+
+  @Test
+  void readOnlyDisksRefuseWrites() throws Exception {
+    Path p = image(DISK_BYTES);
+    byte[] before = Files.readAllBytes(p);
+    rig = new Rig(p, 1, false, false, true);
+    long f = rig.core.offeredFeatures();
+    assertTrue((f & (1L << VirtioBlk.F_RO)) != 0);
+    assertEquals(0, f & (1L << VirtioBlk.F_DISCARD));
+    assertEquals(
+        VirtioBlk.S_IOERR,
+        rig.status(rig.call(0, VirtioBlk.T_OUT, 0, List.of(pattern(512, 4)), List.of())));
+    assertEquals(
+        VirtioBlk.S_UNSUPP,
+        rig.status(rig.call(0, VirtioBlk.T_WRITE_ZEROES, 0, List.of(range(0, 1, 0)), List.of())));
+    assertEquals(
+        VirtioBlk.S_OK, rig.status(rig.call(0, VirtioBlk.T_IN, 0, List.of(), List.of(512))));
+    assertArrayEquals(before, Files.readAllBytes(p));
+  }
+
+  @Test
+  void aRequestWithoutStatusByteMeansNeedsReset() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false);
+    byte[] header = new byte[16];
+    rig.drivers.get(0).add(List.of(header), List.of());
+    rig.core.notify(0);
+    synchronized (rig) {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while ((rig.core.status() & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+        assertTrue(System.nanoTime() < deadline, "NEEDS_RESET within 20 s");
+        rig.wait(100);
+      }
+    }
+    assertEquals(1, rig.configChanges);
+  }
+
+  @Test
+  void configSpaceDescribesTheDisk() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false);
+    byte[] cfg = new byte[rig.core.configSizeBytes()];
+    rig.core.readConfig(0, cfg);
+    MemorySegment c = MemorySegment.ofArray(cfg);
+    assertEquals(DISK_BYTES / 512, c.get(ValueLayout.JAVA_LONG_UNALIGNED, 0), "capacity");
+    assertEquals(62, c.get(ValueLayout.JAVA_INT_UNALIGNED, 12), "seg_max");
+    assertEquals(512, c.get(ValueLayout.JAVA_INT_UNALIGNED, 20), "blk_size");
+  }
+
+  @Test
+  void resetWithRequestsInFlightIsClean() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false);
+    for (int i = 0; i < 20; i++) {
+      rig.submit(0, VirtioBlk.T_OUT, i * 8L, List.of(pattern(4096, i)), List.of());
+    }
+    rig.core.setStatus(0);
+    assertEquals(0, rig.blk.inflight(), "reset waited for every request");
+    assertEquals(0, rig.core.status());
+    assertNotEquals(0, rig.pool.freeChunks());
+    assertEquals(
+        rig.pool.capacityBytes() / HostBufferPool.CHUNK_BYTES,
+        rig.pool.freeChunks(),
+        "buffers returned");
+  }
+
+  static byte[] range(long sector, int sectors, int flags) {
+    return ByteBuffer.allocate(16)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(sector)
+        .putInt(sectors)
+        .putInt(flags)
+        .array();
+  }
+
+  static byte[] slice(byte[] b, int from, int to) {
+    return java.util.Arrays.copyOfRange(b, from, to);
+  }
+}

@@ -463,12 +463,14 @@ public final class EvidenceVerifier {
         v.fail("eventlog.replay", "the event log has no verified TPM quote to replay against");
         return;
       }
+      boolean anyBank = false;
       for (var bank : quoted.entrySet()) {
         Optional<HashAlgorithm> h = HashAlgorithm.fromAlgId(bank.getKey());
         String name = TpmStructures.hashName(bank.getKey());
         if (h.isEmpty() || !replay.banks().contains(h.get())) {
           continue;
         }
+        anyBank = true;
         List<Integer> compared = new ArrayList<>();
         String mismatch = null;
         for (var pcr : bank.getValue().entrySet()) {
@@ -489,6 +491,11 @@ public final class EvidenceVerifier {
                 : compared.isEmpty()
                     ? "the event log extends none of the quoted " + name + " PCRs"
                     : "the event log replays to the quoted " + name + " PCRs " + compared);
+      }
+      if (!anyBank) {
+        v.fail(
+            "eventlog.replay",
+            "the event log has none of the PCR banks the TPM quotes cover, so it cannot be replayed");
       }
       eventDigestPolicy(log, "TCG event log");
     }

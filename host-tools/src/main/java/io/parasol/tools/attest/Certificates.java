@@ -58,9 +58,22 @@ final class Certificates {
     CertificateFactory f = CertificateFactory.getInstance("X.509", BC);
     List<X509Certificate> out = new ArrayList<>();
     for (byte[] der : ders) {
-      X509Certificate c = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
-      if (c == null) {
-        throw new CertificateException("no certificate in " + der.length + " bytes");
+      X509Certificate c;
+      try {
+        c = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
+        if (c == null) {
+          throw new CertificateException("no certificate in " + der.length + " bytes");
+        }
+        // Bouncy Castle decodes some fields lazily and throws unchecked exceptions for bad ones (a
+        // point off its curve, a malformed date): decode them here, where bad input is expected.
+        c.getPublicKey();
+        c.getNotBefore();
+        c.getNotAfter();
+        c.getSubjectX500Principal();
+        c.getIssuerX500Principal();
+        c.getTBSCertificate();
+      } catch (RuntimeException e) {
+        throw new CertificateException("a certificate is malformed: " + e.getMessage(), e);
       }
       if (!java.util.Arrays.equals(c.getEncoded(), der)) {
         throw new CertificateException(
@@ -94,7 +107,44 @@ final class Certificates {
 
   /** Whether {@code cert} carries a signature {@code issuerKey} made; never throws. */
   static boolean signedBy(X509Certificate cert, PublicKey issuerKey) {
+    // A pure function of the two encodings, and the same VCEKs and PCK certificates come back in
+    // every report of their platform: remember the answers (bounded; cleared when full).
+    String key;
     try {
+      key =
+          sha256(cert)
+              + "/"
+              + Hex.of(MessageDigest.getInstance("SHA-256").digest(issuerKey.getEncoded()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Boolean known = SIGNED_BY.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean ok = checkSignedBy(cert, issuerKey);
+    if (SIGNED_BY.size() >= SIGNED_BY_CAPACITY) {
+      SIGNED_BY.clear();
+    }
+    SIGNED_BY.put(key, ok);
+    return ok;
+  }
+
+  private static final int SIGNED_BY_CAPACITY = 4096;
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> SIGNED_BY =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static boolean checkSignedBy(X509Certificate cert, PublicKey issuerKey) {
+    try {
+      // Bouncy Castle: several times faster than the JDK's providers for ECDSA here. It checks
+      // the DER re-encoding of the TBS part, which parse() made sure are the certificate's bytes.
+      // RFC 5280 §4.1.1.2: the unsigned outer signatureAlgorithm must equal the signed one, or
+      // its parameters (PSS's hash, say) could be changed without touching the signature.
+      org.bouncycastle.asn1.x509.Certificate asn1 =
+          org.bouncycastle.asn1.x509.Certificate.getInstance(cert.getEncoded());
+      if (!asn1.getSignatureAlgorithm().equals(asn1.getTBSCertificate().getSignature())) {
+        return false;
+      }
       cert.verify(issuerKey, BC);
       return true;
     } catch (Exception e) {

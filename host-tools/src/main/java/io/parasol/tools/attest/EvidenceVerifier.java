@@ -272,15 +272,29 @@ public final class EvidenceVerifier {
         v.fail("tdx.quote", x.getMessage());
         return;
       }
-      tdxQuote(quote);
+      Optional<TdxVerifier.Result> r = tdxQuote(quote);
+      var t = e.getTdx();
+      if (r.isPresent() && (!t.getTcbInfo().isEmpty() || !t.getQeIdentity().isEmpty())) {
+        TdxCollateral.verify(
+            quote,
+            r.get().pckLeaf(),
+            t.getTcbInfo().toByteArray(),
+            t.getQeIdentity().toByteArray(),
+            t.getCollateralIssuerChain().toByteArray(),
+            policy.tdxTcbStatuses(),
+            at,
+            v);
+      }
     }
 
-    private void tdxQuote(TdxQuote quote) {
-      hardwareOk = TdxVerifier.verify(quote, at, v).isPresent();
+    private Optional<TdxVerifier.Result> tdxQuote(TdxQuote quote) {
+      Optional<TdxVerifier.Result> r = TdxVerifier.verify(quote, at, v);
+      hardwareOk = r.isPresent();
       reportData = quote.reportData();
       measurement = quote.mrTd();
       debug = quote.debug();
       rtmrs = new byte[][] {quote.rtmr(0), quote.rtmr(1), quote.rtmr(2), quote.rtmr(3)};
+      return r;
     }
 
     private void azure() {
@@ -449,12 +463,14 @@ public final class EvidenceVerifier {
         v.fail("eventlog.replay", "the event log has no verified TPM quote to replay against");
         return;
       }
+      boolean anyBank = false;
       for (var bank : quoted.entrySet()) {
         Optional<HashAlgorithm> h = HashAlgorithm.fromAlgId(bank.getKey());
         String name = TpmStructures.hashName(bank.getKey());
         if (h.isEmpty() || !replay.banks().contains(h.get())) {
           continue;
         }
+        anyBank = true;
         List<Integer> compared = new ArrayList<>();
         String mismatch = null;
         for (var pcr : bank.getValue().entrySet()) {
@@ -475,6 +491,11 @@ public final class EvidenceVerifier {
                 : compared.isEmpty()
                     ? "the event log extends none of the quoted " + name + " PCRs"
                     : "the event log replays to the quoted " + name + " PCRs " + compared);
+      }
+      if (!anyBank) {
+        v.fail(
+            "eventlog.replay",
+            "the event log has none of the PCR banks the TPM quotes cover, so it cannot be replayed");
       }
       eventDigestPolicy(log, "TCG event log");
     }

@@ -30,7 +30,8 @@ import java.util.Set;
  *   "eventDigests": {"sha256": ["<hex>", ...]},   every logged event's digest must be listed
  *   "maxAgeSeconds": 300,                evidence produced at most this long before --at
  *   "requireRuntimeClaims": true,        default true
- *   "requireTpmQuote": true              default true
+ *   "requireTpmQuote": true,             default true
+ *   "tdxTcbStatuses": ["UpToDate"]       TDX TCB and QE statuses accepted when collateral is given
  * }
  * }</pre>
  */
@@ -44,7 +45,8 @@ public record Policy(
     Map<String, List<byte[]>> eventDigests,
     OptionalLong maxAgeSeconds,
     boolean requireRuntimeClaims,
-    boolean requireTpmQuote) {
+    boolean requireTpmQuote,
+    List<String> tdxTcbStatuses) {
 
   /** Every platform name a policy can allow. */
   public static final List<String> PLATFORMS =
@@ -61,7 +63,8 @@ public record Policy(
           "eventDigests",
           "maxAgeSeconds",
           "requireRuntimeClaims",
-          "requireTpmQuote");
+          "requireTpmQuote",
+          "tdxTcbStatuses");
 
   private static final Set<String> TCB_KEYS =
       Set.of("bootLoader", "tee", "snp", "microcode", "fmc");
@@ -173,6 +176,13 @@ public record Policy(
         eventDigests.put(bank, list);
       }
     }
+    List<String> statuses = new ArrayList<>(List.of("UpToDate"));
+    if (o.has("tdxTcbStatuses")) {
+      statuses.clear();
+      for (JsonElement st : array(o, "tdxTcbStatuses")) {
+        statuses.add(string(st, "tdxTcbStatuses"));
+      }
+    }
     return new Policy(
         Set.copyOf(platforms),
         measurements,
@@ -186,7 +196,8 @@ public record Policy(
             : OptionalLong.empty(),
         !o.has("requireRuntimeClaims")
             || bool(o.get("requireRuntimeClaims"), "requireRuntimeClaims"),
-        !o.has("requireTpmQuote") || bool(o.get("requireTpmQuote"), "requireTpmQuote"));
+        !o.has("requireTpmQuote") || bool(o.get("requireTpmQuote"), "requireTpmQuote"),
+        List.copyOf(statuses));
   }
 
   /** The TPM_ALG_ID of a bank name ("sha1", "sha256", "sha384", "sha512"). */

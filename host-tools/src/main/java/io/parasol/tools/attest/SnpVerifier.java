@@ -4,20 +4,16 @@ import io.parasol.isolation.snp.SnpProduct;
 import io.parasol.isolation.snp.SnpReport;
 import io.parasol.isolation.snp.TcbVersion;
 import java.math.BigInteger;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.DERSequence;
 
 /**
  * Verifies an SEV-SNP report against its certificates: ARK (pinned) → ASK or ASVK → VCEK or VLEK
@@ -297,17 +293,11 @@ public final class SnpVerifier {
   }
 
   private static boolean ecdsaP384(SnpReport report, X509Certificate leaf) {
-    try {
-      ASN1EncodableVector v = new ASN1EncodableVector();
-      v.add(new ASN1Integer(report.signatureR()));
-      v.add(new ASN1Integer(report.signatureS()));
-      byte[] der = new DERSequence(new ASN1Encodable[] {v.get(0), v.get(1)}).getEncoded();
-      Signature s = Signature.getInstance("SHA384withECDSA", Certificates.BC);
-      s.initVerify(leaf.getPublicKey());
-      s.update(report.signedBytes());
-      return s.verify(der);
-    } catch (Exception e) {
-      return false;
-    }
+    return Ecdsa.verify(
+        "SHA384withECDSA",
+        leaf.getPublicKey(),
+        report.signedBytes(),
+        report.signatureR(),
+        report.signatureS());
   }
 }

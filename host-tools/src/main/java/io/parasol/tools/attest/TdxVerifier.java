@@ -15,7 +15,7 @@ import java.util.Optional;
  * Verifies a TDX DCAP quote: the PCK chain to the pinned Intel SGX Root CA, the QE report's
  * signature by the PCK key, the QE report's binding of the attestation key (REPORTDATA =
  * SHA-256(attestation key ‖ QE auth data) ‖ 0³²), and the quote's signature by the attestation key.
- * Collateral (TCB info, QE identity) is checked by {@link TdxCollateral} when given.
+ * Collateral (TCB info, QE identity) is checked by {@code TdxCollateral} when given.
  */
 public final class TdxVerifier {
   static final byte[] INTEL_QE_VENDOR_ID =

@@ -91,6 +91,22 @@ class EvidenceVerifierVectorsTest {
   }
 
   @Test
+  void anEventLogWithNoQuotedBankIsRejected() {
+    Vectors.Case c = Vectors.gce("gce-cos-85-nonce9009");
+    // The GCE SHA-384 quote with the Windows VM's legacy log, which has a SHA-1 bank only.
+    var e =
+        c.evidence().toBuilder()
+            .clearTpmQuotes()
+            .addTpmQuotes(c.evidence().getTpmQuotes(2))
+            .setTcgEventLog(
+                com.google.protobuf.ByteString.copyFrom(
+                    Vectors.read("tpm-eventlogs/go-eventlog/windows_gcp_shielded_vm.eventlog.bin")))
+            .build();
+    Verdict v = EvidenceVerifier.verify(e, Vectors.vtpmOnly(), c.nonce(), c.at());
+    assertTrue(v.failed("eventlog.replay"), describe(v));
+  }
+
+  @Test
   void wrongNonceIsRejected() {
     Vectors.Case c = Vectors.gce("gce-cos-85-nonce9009");
     Verdict v = EvidenceVerifier.verify(c.evidence(), Vectors.vtpmOnly(), new byte[] {1}, c.at());

@@ -69,6 +69,8 @@ public final class P384Key {
             file + " is an EC key on another curve; SNP ID keys are P-384 (secp384r1)");
       }
       return new P384Key(ec.getS());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new SigningException("cannot read the key " + file + ": no such file", e);
     } catch (IOException | RuntimeException e) {
       throw new SigningException("cannot read the key " + file + ": " + e.getMessage(), e);
     }

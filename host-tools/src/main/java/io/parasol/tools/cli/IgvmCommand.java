@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       IgvmCommand.Measure.class,
       IgvmSignCommand.class,
       IgvmVerifyCommand.class,
+      IgvmCommand.Reference.class,
     },
     footer = {
       "",
@@ -248,5 +249,68 @@ final class IgvmCommand implements Runnable {
           throw new CommandLine.ParameterException(
               spec.commandLine(), "--platform " + name + " is not snp, tdx or vbs");
     };
+  }
+
+  /** {@code parasol igvm reference FILE [--out FILE.json] [--corim FILE.cbor]}. */
+  @Command(
+      name = "reference",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print the reference values of each platform of FILE as JSON: launch",
+        "digest, policy, SVN and the signed SNP ID block; with --corim, also write",
+        "them as a CoRIM (CBOR)."
+      })
+  static final class Reference implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "FILE", description = "The IGVM file.")
+    Path path;
+
+    @CommandLine.Option(
+        names = "--out",
+        paramLabel = "FILE.json",
+        description = "Write the JSON here instead of standard output.")
+    Path jsonOut;
+
+    @CommandLine.Option(
+        names = "--corim",
+        paramLabel = "FILE.cbor",
+        description = "Write the CoRIM (unsigned, CBOR) here.")
+    Path corimOut;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(
+          spec,
+          () -> {
+            Loaded loaded = load(path);
+            io.parasol.igvm.reference.ReferenceValues values;
+            try {
+              values =
+                  io.parasol.igvm.reference.ReferenceValues.of(
+                      path.getFileName().toString(), loaded.file());
+            } catch (io.parasol.igvm.measure.MeasurementException e) {
+              throw new Failure(EXIT_MISSING, path + " cannot be measured: " + e.getMessage());
+            }
+            if (values.platforms().isEmpty()) {
+              throw new Failure(
+                  EXIT_MISSING, path + " has no SEV_SNP, TDX or VSM_ISOLATION platform");
+            }
+            String json =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(values.toJson());
+            if (jsonOut != null) {
+              writeAtomically(
+                  jsonOut, (json + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+              spec.commandLine().getOut().println(json);
+            }
+            if (corimOut != null) {
+              writeAtomically(corimOut, values.toCorim());
+            }
+            return 0;
+          });
+    }
   }
 }

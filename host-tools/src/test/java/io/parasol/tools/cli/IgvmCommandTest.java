@@ -175,4 +175,28 @@ class IgvmCommandTest {
         | (b[at + 2] & 0xFF) << 16
         | (b[at + 3] & 0xFF) << 24;
   }
+
+  @Test
+  void referenceWritesJsonAndCorim(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("ref.json");
+    Path corim = dir.resolve("ref.cbor");
+    MainTest.Result r =
+        parasol(
+            "igvm",
+            "reference",
+            VECTORS.resolve("snp_basic.igvm").toString(),
+            "--out",
+            json.toString(),
+            "--corim",
+            corim.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    assertEquals(
+        "728bd9e08ded45e7397d1d32ab6578bce8d47dd82ba325ba0464cb4a3158196b9a9741c202813fb7191116b3a128ece9",
+        root.get("platforms").get(0).get("digest").asText());
+    assertEquals("0x30000", root.get("platforms").get(0).get("policy").asText());
+    byte[] cbor = Files.readAllBytes(corim);
+    assertEquals((byte) 0xD9, cbor[0]); // tag 501 takes a two-byte argument
+    assertEquals(0x01F5, (cbor[1] & 0xFF) << 8 | (cbor[2] & 0xFF));
+  }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       IgvmSignCommand.class,
       IgvmVerifyCommand.class,
       IgvmCommand.Reference.class,
+      IgvmBuildCommand.class,
     },
     footer = {
       "",

@@ -199,4 +199,34 @@ class IgvmCommandTest {
     assertEquals((byte) 0xD9, cbor[0]); // tag 501 takes a two-byte argument
     assertEquals(0x01F5, (cbor[1] & 0xFF) << 8 | (cbor[2] & 0xFF));
   }
+
+  @Test
+  void buildWritesAReproducibleImageThatVerifies(@TempDir Path dir) throws Exception {
+    byte[] guest = new byte[20_000];
+    new java.util.Random(5).nextBytes(guest);
+    Files.write(dir.resolve("guest.bin"), guest);
+    Path recipe = dir.resolve("r.json");
+    Files.writeString(
+        recipe,
+        "{\"platforms\": [{\"type\": \"snp\"}, {\"type\": \"native\"}], \"memory\": {\"bytes\": \"8M\"},"
+            + " \"payload\": {\"pages\": [{\"gpa\": \"0x100000\", \"file\": \"guest.bin\"}],"
+            + " \"entry\": {\"mode\": \"protected32\", \"rip\": \"0x100000\"}}}");
+    Path a = dir.resolve("a.igvm");
+    Path b = dir.resolve("b.igvm");
+    MainTest.Result r =
+        parasol("igvm", "build", "--recipe", recipe.toString(), "--out", a.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("SNP_LAUNCH_DIGEST"), r.out());
+    assertEquals(
+        0,
+        parasol("igvm", "build", "--recipe", recipe.toString(), "--out", b.toString()).exitCode());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        Files.readAllBytes(a), Files.readAllBytes(b));
+    assertEquals(0, parasol("igvm", "verify", a.toString()).exitCode());
+    Files.writeString(recipe, "{\"platforms\": []}");
+    MainTest.Result bad =
+        parasol("igvm", "build", "--recipe", recipe.toString(), "--out", b.toString());
+    assertEquals(1, bad.exitCode());
+    assertTrue(bad.err().contains("/platforms must be a non-empty array"), bad.err());
+  }
 }

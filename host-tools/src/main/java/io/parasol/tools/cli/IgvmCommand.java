@@ -87,6 +87,13 @@ final class IgvmCommand implements Runnable {
       try {
         Files.write(temporary, bytes);
         try {
+          // Readable by all, as a file written directly would be with the usual umask.
+          Files.setPosixFilePermissions(
+              temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: its defaults apply
+        }
+        try {
           Files.move(
               temporary,
               absolute,
@@ -182,10 +189,17 @@ final class IgvmCommand implements Runnable {
     @CommandLine.Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @CommandLine.Option(
+        names = "--time",
+        description =
+            "Print to standard error how long reading, checking and measuring took (for bench/igvm).")
+    boolean time;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      long start = System.nanoTime();
       io.parasol.igvm.format.PlatformType only =
           platform == null ? null : platformType(spec, platform);
       return guarded(
@@ -212,6 +226,11 @@ final class IgvmCommand implements Runnable {
               }
             } catch (io.parasol.igvm.measure.MeasurementException e) {
               throw new Failure(EXIT_MISSING, path + " cannot be measured: " + e.getMessage());
+            }
+            if (time) {
+              spec.commandLine()
+                  .getErr()
+                  .printf("measure_ms=%.1f%n", (System.nanoTime() - start) / 1e6);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -211,13 +211,18 @@ public final class IgvmParser {
         offsets.add(at);
         at += 8 + (int) padded;
       }
-      HeaderRules.Violation v =
-          HeaderRules.check(revision, platformHeaders, initializations, directives);
-      if (v != null) {
+      try {
+        return new IgvmFile(revision, platformHeaders, initializations, directives);
+      } catch (IllegalArgumentException e) {
+        // A rule between headers is broken: find the first one again, with its offset.
+        HeaderRules.Violation v =
+            HeaderRules.check(revision, platformHeaders, initializations, directives);
+        if (v == null) {
+          throw new IgvmFormatException(start, e.getMessage());
+        }
         throw new IgvmFormatException(
             offsets.isEmpty() ? start : offsets.get(v.headerIndex()), v.rule());
       }
-      return new IgvmFile(revision, platformHeaders, initializations, directives);
     }
 
     private void checkPadding(int at, int type, long length, long padded)

@@ -37,12 +37,13 @@ public sealed interface DirectiveHeader extends VariableHeader
       Objects.requireNonNull(initialData, "initialData");
       require(
           numberOfBytes > 0 && numberOfBytes % PAGE_SIZE == 0 && numberOfBytes <= Integer.MAX_VALUE,
-          "PARAMETER_AREA number_of_bytes "
-              + hex(numberOfBytes)
-              + " is not a non-zero multiple of 4 KiB below 2 GiB");
+          () ->
+              "PARAMETER_AREA number_of_bytes "
+                  + hex(numberOfBytes)
+                  + " is not a non-zero multiple of 4 KiB below 2 GiB");
       require(
           initialData.length() <= numberOfBytes,
-          "PARAMETER_AREA initial data is larger than number_of_bytes");
+          () -> "PARAMETER_AREA initial data is larger than number_of_bytes");
       if (!initialData.isEmpty()) {
         initialData = initialData.paddedTo((int) numberOfBytes);
       }
@@ -79,11 +80,12 @@ public sealed interface DirectiveHeader extends VariableHeader
     public PageData {
       Objects.requireNonNull(dataType, "dataType");
       Objects.requireNonNull(data, "data");
-      require(compatibilityMask != 0, "PAGE_DATA compatibility_mask is 0");
-      require((flags & FLAG_IS_2MB_PAGE) == 0, "PAGE_DATA IS_2MB_PAGE is not supported");
-      require((flags & ~0x7) == 0, "PAGE_DATA flags " + hex(flags) + " has reserved bits set");
-      require(pageAligned(gpa), "PAGE_DATA gpa " + hex(gpa) + " is not 4 KiB aligned");
-      require(data.length() <= PAGE_SIZE, "PAGE_DATA data is larger than 4 KiB");
+      require(compatibilityMask != 0, () -> "PAGE_DATA compatibility_mask is 0");
+      require((flags & FLAG_IS_2MB_PAGE) == 0, () -> "PAGE_DATA IS_2MB_PAGE is not supported");
+      require(
+          (flags & ~0x7) == 0, () -> "PAGE_DATA flags " + hex(flags) + " has reserved bits set");
+      require(pageAligned(gpa), () -> "PAGE_DATA gpa " + hex(gpa) + " is not 4 KiB aligned");
+      require(data.length() <= PAGE_SIZE, () -> "PAGE_DATA data is larger than 4 KiB");
       if (!data.isEmpty()) {
         data = data.paddedTo(PAGE_SIZE);
       }
@@ -112,8 +114,8 @@ public sealed interface DirectiveHeader extends VariableHeader
   record ParameterInsert(long gpa, int compatibilityMask, int parameterAreaIndex)
       implements DirectiveHeader {
     public ParameterInsert {
-      require(compatibilityMask != 0, "PARAMETER_INSERT compatibility_mask is 0");
-      require(pageAligned(gpa), "PARAMETER_INSERT gpa " + hex(gpa) + " is not 4 KiB aligned");
+      require(compatibilityMask != 0, () -> "PARAMETER_INSERT compatibility_mask is 0");
+      require(pageAligned(gpa), () -> "PARAMETER_INSERT gpa " + hex(gpa) + " is not 4 KiB aligned");
     }
 
     @Override
@@ -136,11 +138,12 @@ public sealed interface DirectiveHeader extends VariableHeader
       Objects.requireNonNull(data, "data");
       require(
           Integer.bitCount(compatibilityMask) == 1,
-          "VP_CONTEXT compatibility_mask "
-              + hex(compatibilityMask & 0xFFFFFFFFL)
-              + " does not name exactly one platform");
-      require(vpIndex >= 0 && vpIndex <= 0xFFFF, "VP_CONTEXT vp_index out of range");
-      require(!data.isEmpty(), "VP_CONTEXT has no context data");
+          () ->
+              "VP_CONTEXT compatibility_mask "
+                  + hex(compatibilityMask & 0xFFFFFFFFL)
+                  + " does not name exactly one platform");
+      require(vpIndex >= 0 && vpIndex <= 0xFFFF, () -> "VP_CONTEXT vp_index out of range");
+      require(!data.isEmpty(), () -> "VP_CONTEXT has no context data");
     }
 
     @Override
@@ -156,14 +159,17 @@ public sealed interface DirectiveHeader extends VariableHeader
     public static final int FLAG_VTL2_PROTECTABLE = 0x1;
 
     public RequiredMemory {
-      require(compatibilityMask != 0, "REQUIRED_MEMORY compatibility_mask is 0");
-      require(pageAligned(gpa), "REQUIRED_MEMORY gpa " + hex(gpa) + " is not 4 KiB aligned");
+      require(compatibilityMask != 0, () -> "REQUIRED_MEMORY compatibility_mask is 0");
+      require(pageAligned(gpa), () -> "REQUIRED_MEMORY gpa " + hex(gpa) + " is not 4 KiB aligned");
       require(
           Integer.remainderUnsigned(numberOfBytes, PAGE_SIZE) == 0,
-          "REQUIRED_MEMORY number_of_bytes "
-              + hex(numberOfBytes & 0xFFFFFFFFL)
-              + " is not a multiple of 4 KiB");
-      require((flags & ~FLAG_VTL2_PROTECTABLE) == 0, "REQUIRED_MEMORY flags has reserved bits set");
+          () ->
+              "REQUIRED_MEMORY number_of_bytes "
+                  + hex(numberOfBytes & 0xFFFFFFFFL)
+                  + " is not a multiple of 4 KiB");
+      require(
+          (flags & ~FLAG_VTL2_PROTECTABLE) == 0,
+          () -> "REQUIRED_MEMORY flags has reserved bits set");
     }
 
     @Override
@@ -213,23 +219,23 @@ public sealed interface DirectiveHeader extends VariableHeader
     public static final int PUBLIC_KEY_BYTES = 152;
 
     public SnpIdBlock {
-      require(compatibilityMask != 0, "SNP_ID_BLOCK compatibility_mask is 0");
-      require(ld.length() == LD_BYTES, "SNP_ID_BLOCK ld is not 48 bytes");
-      require(familyId.length() == ID_BYTES, "SNP_ID_BLOCK family_id is not 16 bytes");
-      require(imageId.length() == ID_BYTES, "SNP_ID_BLOCK image_id is not 16 bytes");
+      require(compatibilityMask != 0, () -> "SNP_ID_BLOCK compatibility_mask is 0");
+      require(ld.length() == LD_BYTES, () -> "SNP_ID_BLOCK ld is not 48 bytes");
+      require(familyId.length() == ID_BYTES, () -> "SNP_ID_BLOCK family_id is not 16 bytes");
+      require(imageId.length() == ID_BYTES, () -> "SNP_ID_BLOCK image_id is not 16 bytes");
       require(
           idKeySignature.length() == SIGNATURE_BYTES
               && authorKeySignature.length() == SIGNATURE_BYTES,
-          "SNP_ID_BLOCK signatures are not 144 bytes");
+          () -> "SNP_ID_BLOCK signatures are not 144 bytes");
       require(
           idPublicKey.length() == PUBLIC_KEY_BYTES && authorPublicKey.length() == PUBLIC_KEY_BYTES,
-          "SNP_ID_BLOCK public keys are not 152 bytes");
+          () -> "SNP_ID_BLOCK public keys are not 152 bytes");
       require(
           authorKeyEnabled
               || (authorKeyAlgorithm == 0
                   && authorKeySignature.isAllZero()
                   && authorPublicKey.isAllZero()),
-          "SNP_ID_BLOCK author key fields are set but author_key_enabled is 0");
+          () -> "SNP_ID_BLOCK author key fields are set but author_key_enabled is 0");
     }
 
     @Override
@@ -241,8 +247,8 @@ public sealed interface DirectiveHeader extends VariableHeader
   /** ERROR_RANGE (0x30D): host-visible pages for guest-to-host error reports. */
   record ErrorRange(long gpa, int compatibilityMask, int sizeBytes) implements DirectiveHeader {
     public ErrorRange {
-      require(compatibilityMask != 0, "ERROR_RANGE compatibility_mask is 0");
-      require(pageAligned(gpa), "ERROR_RANGE gpa " + hex(gpa) + " is not 4 KiB aligned");
+      require(compatibilityMask != 0, () -> "ERROR_RANGE compatibility_mask is 0");
+      require(pageAligned(gpa), () -> "ERROR_RANGE gpa " + hex(gpa) + " is not 4 KiB aligned");
     }
 
     @Override
@@ -266,10 +272,10 @@ public sealed interface DirectiveHeader extends VariableHeader
       Blob publicKey)
       implements DirectiveHeader {
     public VbsMeasurement {
-      require(compatibilityMask != 0, "VBS_MEASUREMENT compatibility_mask is 0");
-      require(bootMeasurementDigest.length() == 64, "VBS_MEASUREMENT digest is not 64 bytes");
-      require(signature.length() == 256, "VBS_MEASUREMENT signature is not 256 bytes");
-      require(publicKey.length() == 512, "VBS_MEASUREMENT public_key is not 512 bytes");
+      require(compatibilityMask != 0, () -> "VBS_MEASUREMENT compatibility_mask is 0");
+      require(bootMeasurementDigest.length() == 64, () -> "VBS_MEASUREMENT digest is not 64 bytes");
+      require(signature.length() == 256, () -> "VBS_MEASUREMENT signature is not 256 bytes");
+      require(publicKey.length() == 512, () -> "VBS_MEASUREMENT public_key is not 512 bytes");
     }
 
     @Override

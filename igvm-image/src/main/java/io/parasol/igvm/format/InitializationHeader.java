@@ -21,7 +21,7 @@ public sealed interface InitializationHeader extends VariableHeader
    */
   record GuestPolicy(long policy, int compatibilityMask) implements InitializationHeader {
     public GuestPolicy {
-      require(compatibilityMask != 0, "GUEST_POLICY compatibility_mask is 0");
+      require(compatibilityMask != 0, () -> "GUEST_POLICY compatibility_mask is 0");
     }
 
     @Override
@@ -52,26 +52,29 @@ public sealed interface InitializationHeader extends VariableHeader
     public static final int FLAG_APPLY_GDTR = 0x4;
 
     public RelocatableRegion {
-      require(compatibilityMask != 0, "RELOCATABLE_REGION compatibility_mask is 0");
-      require(vpIndex >= 0 && vpIndex <= 0xFFFF, "RELOCATABLE_REGION vp_index out of range");
-      require(vtl >= 0 && vtl <= 0xFF, "RELOCATABLE_REGION vtl out of range");
-      require((flags & ~0x7) == 0, "RELOCATABLE_REGION flags " + hex(flags) + " has reserved bits");
+      require(compatibilityMask != 0, () -> "RELOCATABLE_REGION compatibility_mask is 0");
+      require(vpIndex >= 0 && vpIndex <= 0xFFFF, () -> "RELOCATABLE_REGION vp_index out of range");
+      require(vtl >= 0 && vtl <= 0xFF, () -> "RELOCATABLE_REGION vtl out of range");
+      require(
+          (flags & ~0x7) == 0,
+          () -> "RELOCATABLE_REGION flags " + hex(flags) + " has reserved bits");
       require(
           relocationAlignment > 0 && relocationAlignment % FormatRevision.PAGE_SIZE == 0,
-          "RELOCATABLE_REGION relocation_alignment "
-              + hex(relocationAlignment)
-              + " is not a non-zero multiple of 4 KiB");
+          () ->
+              "RELOCATABLE_REGION relocation_alignment "
+                  + hex(relocationAlignment)
+                  + " is not a non-zero multiple of 4 KiB");
       require(
           Long.remainderUnsigned(relocationRegionGpa, relocationAlignment) == 0
               && Long.remainderUnsigned(minimumRelocationGpa, relocationAlignment) == 0
               && Long.remainderUnsigned(maximumRelocationGpa, relocationAlignment) == 0,
-          "RELOCATABLE_REGION GPAs are not aligned to relocation_alignment");
+          () -> "RELOCATABLE_REGION GPAs are not aligned to relocation_alignment");
       require(
           relocationRegionSize > 0 && relocationRegionSize % FormatRevision.PAGE_SIZE == 0,
-          "RELOCATABLE_REGION relocation_region_size is not a non-zero multiple of 4 KiB");
+          () -> "RELOCATABLE_REGION relocation_region_size is not a non-zero multiple of 4 KiB");
       require(
           Long.compareUnsigned(minimumRelocationGpa, maximumRelocationGpa) <= 0,
-          "RELOCATABLE_REGION minimum_relocation_gpa is above maximum_relocation_gpa");
+          () -> "RELOCATABLE_REGION minimum_relocation_gpa is above maximum_relocation_gpa");
     }
 
     @Override
@@ -85,19 +88,20 @@ public sealed interface InitializationHeader extends VariableHeader
       int compatibilityMask, int vpIndex, int vtl, long gpa, long size, long usedSize)
       implements InitializationHeader {
     public PageTableRelocationRegion {
-      require(compatibilityMask != 0, "PAGE_TABLE_RELOCATION_REGION compatibility_mask is 0");
+      require(compatibilityMask != 0, () -> "PAGE_TABLE_RELOCATION_REGION compatibility_mask is 0");
       require(
-          vpIndex >= 0 && vpIndex <= 0xFFFF, "PAGE_TABLE_RELOCATION_REGION vp_index out of range");
-      require(vtl >= 0 && vtl <= 0xFF, "PAGE_TABLE_RELOCATION_REGION vtl out of range");
+          vpIndex >= 0 && vpIndex <= 0xFFFF,
+          () -> "PAGE_TABLE_RELOCATION_REGION vp_index out of range");
+      require(vtl >= 0 && vtl <= 0xFF, () -> "PAGE_TABLE_RELOCATION_REGION vtl out of range");
       require(
           pageAligned(gpa),
-          "PAGE_TABLE_RELOCATION_REGION gpa " + hex(gpa) + " is not 4 KiB aligned");
+          () -> "PAGE_TABLE_RELOCATION_REGION gpa " + hex(gpa) + " is not 4 KiB aligned");
       require(
           size % FormatRevision.PAGE_SIZE == 0 && usedSize % FormatRevision.PAGE_SIZE == 0,
-          "PAGE_TABLE_RELOCATION_REGION size and used_size must be multiples of 4 KiB");
+          () -> "PAGE_TABLE_RELOCATION_REGION size and used_size must be multiples of 4 KiB");
       require(
           Long.compareUnsigned(usedSize, size) <= 0,
-          "PAGE_TABLE_RELOCATION_REGION used_size is larger than size");
+          () -> "PAGE_TABLE_RELOCATION_REGION used_size is larger than size");
     }
 
     @Override
@@ -110,8 +114,8 @@ public sealed interface InitializationHeader extends VariableHeader
   record CorimDocument(int compatibilityMask, Blob document) implements InitializationHeader {
     public CorimDocument {
       Objects.requireNonNull(document, "document");
-      require(compatibilityMask != 0, "CORIM_DOCUMENT compatibility_mask is 0");
-      require(!document.isEmpty(), "CORIM_DOCUMENT size_bytes is 0");
+      require(compatibilityMask != 0, () -> "CORIM_DOCUMENT compatibility_mask is 0");
+      require(!document.isEmpty(), () -> "CORIM_DOCUMENT size_bytes is 0");
     }
 
     @Override
@@ -124,8 +128,8 @@ public sealed interface InitializationHeader extends VariableHeader
   record CorimSignature(int compatibilityMask, Blob signature) implements InitializationHeader {
     public CorimSignature {
       Objects.requireNonNull(signature, "signature");
-      require(compatibilityMask != 0, "CORIM_SIGNATURE compatibility_mask is 0");
-      require(!signature.isEmpty(), "CORIM_SIGNATURE size_bytes is 0");
+      require(compatibilityMask != 0, () -> "CORIM_SIGNATURE compatibility_mask is 0");
+      require(!signature.isEmpty(), () -> "CORIM_SIGNATURE size_bytes is 0");
     }
 
     @Override
@@ -143,16 +147,16 @@ public sealed interface InitializationHeader extends VariableHeader
       int lfaPolicy)
       implements InitializationHeader {
     public CcaPolicy {
-      require(compatibilityMask != 0, "CCA_POLICY compatibility_mask is 0");
+      require(compatibilityMask != 0, () -> "CCA_POLICY compatibility_mask is 0");
       require(
           (attributesRequiredZeroes & attributesRequiredOnes) == 0,
-          "CCA_POLICY has an attribute bit required both zero and one");
+          () -> "CCA_POLICY has an attribute bit required both zero and one");
       require(
           hashAlgorithm >= 0 && hashAlgorithm <= 2,
-          "CCA_POLICY hash_algorithm " + hashAlgorithm + " is not 0, 1 or 2");
+          () -> "CCA_POLICY hash_algorithm " + hashAlgorithm + " is not 0, 1 or 2");
       require(
           lfaPolicy == 0 || lfaPolicy == 1,
-          "CCA_POLICY lfa_policy " + lfaPolicy + " is not 0 or 1");
+          () -> "CCA_POLICY lfa_policy " + lfaPolicy + " is not 0 or 1");
     }
 
     @Override

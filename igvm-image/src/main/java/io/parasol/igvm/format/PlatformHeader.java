@@ -23,23 +23,27 @@ public sealed interface PlatformHeader extends VariableHeader
       java.util.Objects.requireNonNull(platformType, "platformType");
       VariableHeader.require(
           Integer.bitCount(compatibilityMask) == 1,
-          "SUPPORTED_PLATFORM compatibility_mask "
-              + VariableHeader.hex(compatibilityMask & 0xFFFFFFFFL)
-              + " does not have exactly one bit set");
+          () ->
+              "SUPPORTED_PLATFORM compatibility_mask "
+                  + VariableHeader.hex(compatibilityMask & 0xFFFFFFFFL)
+                  + " does not have exactly one bit set");
       VariableHeader.require(
           highestVtl == 0 || highestVtl == 2,
-          "SUPPORTED_PLATFORM highest_vtl " + highestVtl + " is not 0 or 2");
+          () -> "SUPPORTED_PLATFORM highest_vtl " + highestVtl + " is not 0 or 2");
       VariableHeader.require(
           highestVtl == 0 || platformType.hasVtls(),
-          "SUPPORTED_PLATFORM highest_vtl must be 0 for " + platformType + ", which has no VTLs");
+          () ->
+              "SUPPORTED_PLATFORM highest_vtl must be 0 for "
+                  + platformType
+                  + ", which has no VTLs");
       VariableHeader.require(
           platformVersion == 1,
-          "SUPPORTED_PLATFORM platform_version " + platformVersion + " is not 1");
+          () -> "SUPPORTED_PLATFORM platform_version " + platformVersion + " is not 1");
       VariableHeader.require(
           sharedGpaBoundary == 0
               || (platformType != PlatformType.NATIVE
                   && platformType != PlatformType.VSM_ISOLATION),
-          "SUPPORTED_PLATFORM shared_gpa_boundary must be 0 for " + platformType);
+          () -> "SUPPORTED_PLATFORM shared_gpa_boundary must be 0 for " + platformType);
     }
 
     /** A platform at version 1 with no VTLs in use and no shared GPA boundary. */

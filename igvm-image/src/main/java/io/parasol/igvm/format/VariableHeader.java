@@ -52,9 +52,10 @@ public sealed interface VariableHeader
   }
 
   /** Throws IllegalArgumentException with {@code rule} unless {@code ok}. */
-  static void require(boolean ok, String rule) {
+  static void require(boolean ok, java.util.function.Supplier<String> rule) {
     if (!ok) {
-      throw new IllegalArgumentException(rule);
+      throw new IllegalArgumentException(
+          rule.get()); // built only when broken: files have many headers
     }
   }
 

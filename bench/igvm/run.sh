@@ -7,7 +7,9 @@
 # and two throughput ratios parasol/sha384sum of the medians (the goal is >= 0.8):
 #   in-process  Parasol's own time from opening the file to the digest (`measure --time`),
 #               against the whole sha384sum process: the work itself;
-#   end-to-end  the whole `parasol` command (launcher script, JVM start, CLI) against the same.
+#   end-to-end  the whole `parasol` command (launcher script, JVM start, CLI) against the same;
+# and the ratio of CPU time (user+sys of the whole processes, JIT threads included), which moves
+# less with the machine's load than the wall-clock ratios.
 #
 #   bench/igvm/run.sh [MIB]     MIB = payload size in MiB (default 256)
 #
@@ -42,21 +44,28 @@ cat "$image" > /dev/null
 now() { date +%s%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-s_all=() p_all=() e_all=()
+s_all=() p_all=() e_all=() sc_all=() pc_all=()
 for round in $(seq 1 "$ROUNDS"); do
-  t0=$(now); sha384sum "$image" > "$BUILD/sha384sum.txt"; t1=$(now)
-  "$parasol_root/parasol" igvm measure --time --platform snp "$image" > "$BUILD/parasol.txt" 2> "$BUILD/parasol-stderr.txt"; t2=$(now)
+  t0=$(now); /usr/bin/time -f "%U %S" -o "$BUILD/sha384sum.cpu" sha384sum "$image" > "$BUILD/sha384sum.txt"; t1=$(now)
+  /usr/bin/time -f "%U %S" -o "$BUILD/parasol.cpu" \
+    "$parasol_root/parasol" igvm measure --time --platform snp "$image" > "$BUILD/parasol.txt" 2> "$BUILD/parasol-stderr.txt"; t2=$(now)
+  s_cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$BUILD/sha384sum.cpu")
+  p_cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$BUILD/parasol.cpu")
+  sc_all+=("$s_cpu") pc_all+=("$p_cpu")
   s_ms=$(( (t1 - t0) / 1000000 )); e_ms=$(( (t2 - t1) / 1000000 ))
   p_ms=$(sed -n 's/^measure_ms=\([0-9.]*\).*/\1/p' "$BUILD/parasol-stderr.txt")
-  echo "round $round: sha384sum_ms=$s_ms parasol_in_process_ms=$p_ms parasol_end_to_end_ms=$e_ms"
+  echo "round $round: sha384sum_ms=$s_ms parasol_in_process_ms=$p_ms parasol_end_to_end_ms=$e_ms (CPU: sha384sum ${s_cpu} ms, parasol ${p_cpu} ms)"
   s_all+=("$s_ms") p_all+=("$p_ms") e_all+=("$e_ms")
 done
 s_med="$(printf '%s\n' "${s_all[@]}" | median)"
 p_med="$(printf '%s\n' "${p_all[@]}" | median)"
 e_med="$(printf '%s\n' "${e_all[@]}" | median)"
+sc_med="$(printf '%s\n' "${sc_all[@]}" | median)"
+pc_med="$(printf '%s\n' "${pc_all[@]}" | median)"
 echo "image: $image ($bytes bytes, $MIB MiB of pages)"
 echo "snp launch digest: $(awk '{print $NF}' "$BUILD/parasol.txt")"
 echo "load average before the last round: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-awk -v b="$bytes" -v s="$s_med" -v p="$p_med" -v e="$e_med" 'BEGIN {
+awk -v b="$bytes" -v s="$s_med" -v p="$p_med" -v e="$e_med" -v sc="$sc_med" -v pc="$pc_med" 'BEGIN {
   printf "median: sha384sum %d ms (%.0f MB/s); parasol in-process %.0f ms (%.0f MB/s), end-to-end %d ms\n", s, b / s / 1000, p, b / p / 1000, e
-  printf "throughput parasol/sha384sum: in-process = %.2f, end-to-end = %.2f\n", s / p, s / e }'
+  printf "CPU time (user+sys, whole processes): sha384sum %d ms, parasol %d ms\n", sc, pc
+  printf "throughput parasol/sha384sum: in-process = %.2f, end-to-end = %.2f, per CPU second = %.2f\n", s / p, s / e, sc / pc }'

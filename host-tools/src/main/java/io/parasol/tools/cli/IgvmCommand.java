@@ -65,6 +65,13 @@ final class IgvmCommand implements Runnable {
   static Loaded load(Path path) throws Failure {
     byte[] bytes;
     try {
+      if (Files.exists(path) && !Files.isRegularFile(path)) {
+        throw new Failure(EXIT_IO, "cannot read " + path + ": not a regular file");
+      }
+      if (Files.exists(path) && Files.size(path) > Integer.MAX_VALUE - 8) {
+        throw new Failure(
+            EXIT_INVALID, path + " is larger than 2 GiB, which Parasol does not read");
+      }
       bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       throw new Failure(EXIT_IO, "cannot read " + path + ": " + reason(e));

@@ -194,6 +194,12 @@ public final class ImageBuilder {
 
   private static byte[] read(Path file, String what) throws BuildException {
     try {
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new BuildException("cannot read the " + what + " " + file + ": not a regular file");
+      }
+      if (Files.exists(file) && Files.size(file) > Integer.MAX_VALUE - 8) {
+        throw new BuildException("the " + what + " " + file + " is larger than 2 GiB");
+      }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new BuildException("cannot read the " + what + " " + file + ": no such file");

@@ -76,9 +76,14 @@ public record Recipe(List<PlatformSpec> platforms, long memoryBytes, Payload pay
   public static Recipe read(Path file) throws BuildException {
     String text;
     try {
+      if (Files.exists(file) && (!Files.isRegularFile(file) || Files.size(file) > (1 << 20))) {
+        throw new BuildException("the recipe " + file + " is not a regular file of at most 1 MiB");
+      }
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new BuildException("cannot read the recipe " + file + ": no such file");
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new BuildException("the recipe " + file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new BuildException("cannot read the recipe " + file + ": " + e.getMessage(), e);
     }

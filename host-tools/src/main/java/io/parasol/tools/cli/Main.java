@@ -16,7 +16,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Parasol: a paravisor for confidential VMs, running here as a KVM process.",
-    subcommands = {RunCommand.class, TpmCommand.class, BenchCommand.class, AttestCommand.class},
+    subcommands = {
+      RunCommand.class,
+      TpmCommand.class,
+      IgvmCommand.class,
+      AttestCommand.class,
+      BenchCommand.class
+    },
     footer = {
       "",
       "Exit codes of 'run': 0 powered off, 10 reset, 11 triple fault, 12 internal error,",

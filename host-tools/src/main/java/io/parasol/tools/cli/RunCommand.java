@@ -56,6 +56,12 @@ final class RunCommand implements Callable<Integer> {
         description =
             "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
     Path flatImage;
+
+    @Option(
+        names = "--igvm",
+        paramLabel = "FILE",
+        description = "An IGVM file, booted on its NATIVE platform (see --igvm-cmdline).")
+    Path igvm;
   }
 
   /** The Linux boot protocol's inputs. */
@@ -132,6 +138,13 @@ final class RunCommand implements Callable<Integer> {
               + " ends; 'none': no TPM.")
   String tpmMode;
 
+  @Option(
+      names = "--igvm-cmdline",
+      paramLabel = "STR",
+      defaultValue = "",
+      description = "The command line an IGVM file's COMMAND_LINE parameters receive.")
+  String igvmCmdline;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -141,10 +154,12 @@ final class RunCommand implements Callable<Integer> {
     }
     TpmService.Builder tpmBuilder = tpmBuilder();
     BootImage image =
-        payload.flatImage != null
-            ? FlatBinaryImage.fromFile(payload.flatImage).withParameter(flatParameter)
-            : LinuxBootImage.fromFiles(
-                payload.linux.kernel, payload.linux.initrd, payload.linux.cmdline);
+        payload.igvm != null
+            ? io.parasol.paravisor.boot.IgvmBootImage.fromFile(payload.igvm, igvmCmdline)
+            : payload.flatImage != null
+                ? FlatBinaryImage.fromFile(payload.flatImage).withParameter(flatParameter)
+                : LinuxBootImage.fromFiles(
+                    payload.linux.kernel, payload.linux.initrd, payload.linux.cmdline);
     TpmService tpm = null;
     if (tpmBuilder != null) {
       // A TpmStateException (rolled back, corrupt, wrong key, in use) ends the command with its

@@ -27,6 +27,7 @@ class MainTest {
     assertEquals(0, r.exitCode());
     assertTrue(r.out().contains("run"), r.out());
     assertTrue(r.out().contains("bench"), r.out());
+    assertTrue(r.out().contains("igvm"), r.out());
     assertTrue(r.out().contains("--log-level"), r.out());
     assertTrue(r.out().contains("11 triple fault"), r.out());
   }

@@ -1,0 +1,136 @@
+package io.parasol.igvm.measure;
+
+import io.parasol.igvm.format.Blob;
+import io.parasol.igvm.format.DirectiveHeader;
+import io.parasol.igvm.format.DirectiveHeader.PageData;
+import io.parasol.igvm.format.DirectiveHeader.ParameterInsert;
+import io.parasol.igvm.format.DirectiveHeader.VpContext;
+import io.parasol.igvm.format.IgvmFile;
+import io.parasol.igvm.format.PageDataType;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * The AMD SEV-SNP launch digest of one platform of a file: for every page the PSP processes, LD :=
+ * SHA-384(PAGE_INFO), where PAGE_INFO holds the current LD, the SHA-384 of the page's contents
+ * (normal and VMSA pages), a page type and the GPA (SNP ABI §8.17, format reference B1).
+ *
+ * <p>The page-contents hashes do not depend on each other, so they are computed in parallel on the
+ * common pool; only the 112-byte PAGE_INFO chain is sequential.
+ */
+public final class SnpLaunchDigest {
+  public static final int PAGE_TYPE_NORMAL = 1;
+  public static final int PAGE_TYPE_VMSA = 2;
+  public static final int PAGE_TYPE_ZERO = 3;
+  public static final int PAGE_TYPE_UNMEASURED = 4;
+  public static final int PAGE_TYPE_SECRETS = 5;
+  public static final int PAGE_TYPE_CPUID = 6;
+
+  private static final int PAGE_INFO_BYTES = 0x70;
+  private static final int PAGE = 4096;
+  private static final byte[] ZERO_PAGE_HASH = Digests.sha384().digest(new byte[PAGE]);
+
+  private SnpLaunchDigest() {}
+
+  /** The launch digest of the platform with mask bit {@code platformBit}. */
+  public static byte[] compute(IgvmFile file, int platformBit) {
+    Pages pages = new Pages();
+    ParameterAreas areas = new ParameterAreas(file);
+    for (DirectiveHeader d : file.directivesFor(platformBit)) {
+      switch (d) {
+        case PageData p -> {
+          if (p.shared()) {
+            continue; // host-visible: not part of the launch
+          }
+          if (p.dataType() == PageDataType.SECRETS) {
+            pages.add(PAGE_TYPE_SECRETS, p.gpa(), null);
+          } else if (p.dataType() == PageDataType.CPUID_DATA
+              || p.dataType() == PageDataType.CPUID_XF) {
+            pages.add(PAGE_TYPE_CPUID, p.gpa(), null);
+          } else if (p.unmeasured()) {
+            pages.add(PAGE_TYPE_UNMEASURED, p.gpa(), null);
+          } else {
+            // A page without data is a normal page of zeros (igvm_defs ≥ 0.2.0).
+            pages.add(PAGE_TYPE_NORMAL, p.gpa(), p.data().isEmpty() ? Blob.empty() : p.data());
+          }
+        }
+        case ParameterInsert p -> {
+          long count = areas.pages(p.parameterAreaIndex());
+          for (long i = 0; i < count; i++) {
+            pages.add(PAGE_TYPE_UNMEASURED, p.gpa() + i * PAGE, null);
+          }
+        }
+        case VpContext c -> pages.add(PAGE_TYPE_VMSA, c.gpa(), c.data());
+        default -> {}
+      }
+    }
+    return pages.digest();
+  }
+
+  /** The pages in launch order; a null contents means 48 zero bytes in PAGE_INFO.CONTENTS. */
+  private static final class Pages {
+    private byte[] types = new byte[64];
+    private long[] gpas = new long[64];
+    private Blob[] contents = new Blob[64];
+    private int count;
+
+    void add(int type, long gpa, Blob data) {
+      if (count == types.length) {
+        types = Arrays.copyOf(types, count * 2);
+        gpas = Arrays.copyOf(gpas, count * 2);
+        contents = Arrays.copyOf(contents, count * 2);
+      }
+      types[count] = (byte) type;
+      gpas[count] = gpa;
+      contents[count] = data;
+      count++;
+    }
+
+    byte[] digest() {
+      byte[][] hashes = new byte[count][];
+      int chunk = 256;
+      int chunks = (count + chunk - 1) / chunk;
+      IntStream range = IntStream.range(0, chunks);
+      (chunks > 1 ? range.parallel() : range)
+          .forEach(
+              c -> {
+                MessageDigest sha = Digests.sha384();
+                for (int i = c * chunk; i < Math.min(count, (c + 1) * chunk); i++) {
+                  Blob data = contents[i];
+                  if (data != null) {
+                    hashes[i] = data.isEmpty() ? ZERO_PAGE_HASH : hash(sha, data);
+                  }
+                }
+              });
+      MessageDigest sha = Digests.sha384();
+      byte[] info = new byte[PAGE_INFO_BYTES];
+      byte[] ld = new byte[48];
+      for (int i = 0; i < count; i++) {
+        System.arraycopy(ld, 0, info, 0, 48); // DIGEST_CUR
+        if (hashes[i] != null) {
+          System.arraycopy(hashes[i], 0, info, 0x30, 48); // CONTENTS
+        } else {
+          Arrays.fill(info, 0x30, 0x60, (byte) 0);
+        }
+        info[0x60] = PAGE_INFO_BYTES; // LENGTH (u16)
+        info[0x61] = 0;
+        info[0x62] = types[i]; // PAGE_TYPE
+        info[0x63] = 0; // IMI_PAGE
+        Arrays.fill(info, 0x64, 0x68, (byte) 0); // VMPL permissions: none
+        long gpa = gpas[i];
+        for (int b = 0; b < 8; b++) {
+          info[0x68 + b] = (byte) (gpa >>> (8 * b));
+        }
+        sha.update(info);
+        ld = sha.digest();
+      }
+      return ld;
+    }
+
+    private static byte[] hash(MessageDigest sha, Blob data) {
+      data.update(sha);
+      return sha.digest();
+    }
+  }
+}

@@ -11,6 +11,7 @@ import io.parasol.igvm.format.DirectiveHeader.VpContext;
 import io.parasol.igvm.format.IgvmFile;
 import io.parasol.igvm.format.IgvmFormatException;
 import io.parasol.igvm.format.IgvmParser;
+import io.parasol.igvm.format.IgvmWriter;
 import io.parasol.igvm.format.PlatformHeader.SupportedPlatform;
 import io.parasol.igvm.format.PlatformType;
 import io.parasol.isolation.HypervisorException;
@@ -20,10 +21,13 @@ import io.parasol.isolation.X86DescriptorTable;
 import io.parasol.isolation.X86EntryState;
 import io.parasol.isolation.X86Registers;
 import io.parasol.machine.memory.GuestMemoryException;
+import io.parasol.tpm.eventlog.TcgEventType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +50,27 @@ public record IgvmBootImage(String name, IgvmFile file, String commandLine) impl
   private static final long CR0_PE = 1;
 
   /** Reads and checks {@code file}; {@code commandLine} goes into its COMMAND_LINE parameters. */
+  /**
+   * The IGVM file as written (PCR 9, EV_IPL "igvm") and the command line its parameter areas get
+   * (PCR 8, "kernel_cmdline: LINE"), as for a Linux payload.
+   */
+  @Override
+  public List<BootMeasurement> measurements() {
+    List<BootMeasurement> out = new ArrayList<>();
+    out.add(
+        new BootMeasurement(
+            9,
+            TcgEventType.EV_IPL,
+            "igvm\0".getBytes(StandardCharsets.US_ASCII),
+            IgvmWriter.write(file)));
+    if (commandLine != null && !commandLine.isEmpty()) {
+      byte[] line = commandLine.getBytes(StandardCharsets.UTF_8);
+      byte[] data = ("kernel_cmdline: " + commandLine + "\0").getBytes(StandardCharsets.UTF_8);
+      out.add(new BootMeasurement(8, TcgEventType.EV_IPL, data, line));
+    }
+    return List.copyOf(out);
+  }
+
   public static IgvmBootImage fromFile(Path file, String commandLine) throws BootException {
     try {
       return new IgvmBootImage(file.getFileName().toString(), IgvmParser.parse(file), commandLine);

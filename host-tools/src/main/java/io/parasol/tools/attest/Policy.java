@@ -22,7 +22,8 @@ import java.util.Set;
  * <pre>{@code
  * {
  *   "platforms": ["snp", "tdx", "azure-snp", "azure-tdx", "none"],  default: all but "none"
- *   "measurements": ["<96 hex>", ...],   allowed SNP MEASUREMENT / TDX MRTD (parasol igvm measure)
+ *   "measurements": ["<96 hex>", ...],   allowed SNP MEASUREMENT / TDX MRTD; entries may also be the
+ *                                        objects `parasol igvm measure --json` prints (VBS ones ignored)
  *   "minTcb": {"bootLoader": 3, "tee": 0, "snp": 8, "microcode": 115, "fmc": 0},   SNP
  *   "allowDebug": false,                 default false
  *   "vmpl": 0,                           SNP: the only VMPL accepted
@@ -118,7 +119,20 @@ public record Policy(
     List<byte[]> measurements = new ArrayList<>();
     if (o.has("measurements")) {
       for (JsonElement m : array(o, "measurements")) {
-        measurements.add(hex(m, "measurements", 48));
+        if (m.isJsonObject()) {
+          // An entry of `parasol igvm measure --json`: SNP and TDX digests are what a hardware
+          // report carries; a VBS boot digest has no report to meet here.
+          JsonObject entry = m.getAsJsonObject();
+          if (!entry.has("digest") || !entry.has("platform")) {
+            throw new PolicyException(
+                "the policy's measurements entry " + entry + " has no platform and digest");
+          }
+          if (!string(entry.get("platform"), "measurements").equals("VSM_ISOLATION")) {
+            measurements.add(hex(entry.get("digest"), "measurements", 48));
+          }
+        } else {
+          measurements.add(hex(m, "measurements", 48));
+        }
       }
     }
     Map<String, Integer> minTcb = new LinkedHashMap<>();

@@ -52,6 +52,23 @@ class IgvmCommandTest {
   }
 
   @Test
+  void measureJsonIsAnAttestationPolicysMeasurementsAsItIs() throws Exception {
+    MainTest.Result json =
+        parasol("igvm", "measure", "--json", VECTORS.resolve("multi_platform.igvm").toString());
+    assertEquals(0, json.exitCode(), json.err());
+    io.parasol.tools.attest.Policy policy =
+        io.parasol.tools.attest.Policy.parse("{\"measurements\":" + json.out() + "}");
+    java.util.List<String> allowed =
+        policy.measurements().stream().map(java.util.HexFormat.of()::formatHex).toList();
+    // The SNP launch digest and the TDX MRTD; the VBS boot digest has no hardware report to meet.
+    assertEquals(
+        java.util.List.of(
+            "c7026e8bbefc2511f08232d7a5852577d0cfda44ffb62d0d552d7605da49310cd788e96427161e665300071ef8cd9671",
+            "68a06c67416a6a596bbf1b9934953131a55149d29dac3d907183f81bcd158e47d50baf459109ddd15377d53eac65b67e"),
+        allowed.stream().sorted(java.util.Comparator.comparing(h -> !h.startsWith("c7"))).toList());
+  }
+
+  @Test
   void dumpShowsEveryHeader() throws Exception {
     MainTest.Result r = parasol("igvm", "dump", VECTORS.resolve("vbs_basic.igvm").toString());
     assertEquals(0, r.exitCode(), r.err());

@@ -42,18 +42,19 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>gives the platform hierarchy a random authorisation value only Parasol knows, so the guest
  *       cannot take over the platform's indices (TPM2_Startup(CLEAR) empties it each boot);
- *   <li>derives the vTPM's EK (the TCG template L-2, ECC NIST P-256) and its AK (ECC NIST P-256,
- *       restricted ECDSA-SHA256 signing key, {@link #AK_TEMPLATE}) from the endorsement seed, so
- *       the keys the claims name are the TPM's own and the host cannot substitute others;
  *   <li>defines NV index {@value #USER_DATA_INDEX_HEX} (64 bytes, written and read by the guest
  *       with the index's empty authorisation) and {@value #REPORT_INDEX_HEX} ({@value
  *       #REPORT_INDEX_SIZE} bytes, read by the guest, written only by the platform).
  * </ul>
  *
  * <p>When a guest's TPM2_NV_Write to {@value #USER_DATA_INDEX_HEX} succeeds, the evidence is made
- * before the guest's next command runs: the {@link RuntimeClaims} (EK, AK, isolation, console, TPM
- * persistence, the 64 bytes), a hardware report binding their hash, and the AK's public area, as an
- * {@code Evidence} Protobuf message, stored in {@value #REPORT_INDEX_HEX} as
+ * before the guest's next command runs. The first time in a boot, Parasol derives the vTPM's EK
+ * (the TCG template L-2, ECC NIST P-256) and its AK (ECC NIST P-256, restricted ECDSA-SHA256
+ * signing key, {@link #AK_TEMPLATE}) from the endorsement seed, so the keys the claims name are the
+ * TPM's own and the host cannot substitute others. The evidence holds the {@link RuntimeClaims}
+ * (EK, AK, isolation, console, TPM persistence, the 64 bytes), a hardware report binding their
+ * hash, and the AK's public area, as an {@code Evidence} Protobuf message, stored in {@value
+ * #REPORT_INDEX_HEX} as
  *
  * <pre>
  * 0  "PEV1"           magic
@@ -154,13 +155,6 @@ public final class GuestAttestation implements TpmEngine {
     tpm.hierarchyChangeAuth(TpmHandle.RH_PLATFORM, new byte[0], auth);
     platformAuth = auth;
     keys = null;
-    try {
-      keys = new Keys(derive(tpm, PublicTemplates.ekEccP256()), derive(tpm, AK_TEMPLATE));
-    } catch (TpmCommandException e) {
-      // The guest may have given the endorsement hierarchy a password in an earlier boot.
-      LOG.warn("guest attestation is off: the EK and AK cannot be derived ({})", e.getMessage());
-      return;
-    }
     ensureIndex(
         tpm, new NvPublic(USER_DATA_INDEX, TpmAlgId.SHA256, USER_DATA_ATTRIBUTES, new byte[0], 64));
     ensureIndex(
@@ -217,12 +211,18 @@ public final class GuestAttestation implements TpmEngine {
 
   /** Makes evidence for the user data the guest wrote and stores it in the report index. */
   void refresh() throws TpmCommandException, HardwareReportException {
-    Keys k = keys;
     byte[] auth = platformAuth;
-    if (k == null || auth == null) {
+    if (auth == null) {
       throw new IllegalStateException("guest attestation was not provisioned this boot");
     }
     TpmClient tpm = new TpmClient(engine, Locality.ZERO);
+    Keys k = keys;
+    if (k == null) {
+      // Derived once per boot, when the guest first asks (key generation is not free on a slow
+      // CPU). This fails if the guest gave the endorsement hierarchy a password.
+      k = new Keys(derive(tpm, PublicTemplates.ekEccP256()), derive(tpm, AK_TEMPLATE));
+      keys = k;
+    }
     byte[] userData = tpm.nvRead(TpmHandle.RH_PLATFORM, auth, USER_DATA_INDEX, 64);
     byte[] message = evidence(k, userData).toByteArray();
     if (message.length > REPORT_INDEX_SIZE - 8) {

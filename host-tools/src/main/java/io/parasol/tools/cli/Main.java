@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Parasol: a paravisor for confidential VMs, running here as a KVM process.",
-    subcommands = {RunCommand.class, TpmCommand.class, BenchCommand.class},
+    subcommands = {RunCommand.class, TpmCommand.class, BenchCommand.class, VhostUserCommand.class},
     footer = {
       "",
       "Exit codes of 'run': 0 powered off, 10 reset, 11 triple fault, 12 internal error,",

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "Serve a raw disk image as virtio-blk to one vhost-user front end at a time.",
       "QEMU: -object memory-backend-memfd,id=mem,size=M,share=on -machine memory-backend=mem",
       "      -chardev socket,id=c,path=PATH -device vhost-user-blk-pci,chardev=c",
-      "SIGINT or SIGTERM stop the server."
+      "SIGINT or SIGTERM stop the server (exit code 0)."
     },
     footer = {"", "Exit codes: 0 stopped; 1 could not start (image or socket); 2 bad usage."})
 final class VhostUserBlkCommand implements Callable<Integer> {
@@ -106,8 +106,7 @@ final class VhostUserBlkCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("parasol: cannot listen: " + e.getMessage());
       return EXIT_CANNOT_START;
     }
-    Thread hook = new Thread(this::stop, "parasol-vhost-user-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    installStopHandlers();
     spec.commandLine()
         .getOut()
         .printf(
@@ -118,13 +117,21 @@ final class VhostUserBlkCommand implements Callable<Integer> {
     } finally {
       blk.close();
       close(poolOwner);
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running
-      }
     }
     return EXIT_STOPPED;
+  }
+
+  /** SIGINT and SIGTERM stop the server, which ends {@link #call} with exit code 0. */
+  private void installStopHandlers() {
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            signal -> Thread.ofPlatform().name("vhost-user-stop").start(this::stop));
+      } catch (IllegalArgumentException e) {
+        // this JVM does not let us handle it: the default (exit) applies
+      }
+    }
   }
 
   /** Stops serving (the signal hook, or a test). */

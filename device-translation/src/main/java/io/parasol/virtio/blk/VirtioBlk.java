@@ -290,14 +290,12 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
           buf.close();
           return;
         }
-        r.start(backend.read(sector * SECTOR_BYTES, buf.segments()))
+        r.start(backend.read(sector * SECTOR_BYTES, buf.segments()), buf)
             .whenComplete(
                 (n, failure) -> {
-                  try (buf) {
-                    if (failure != null || n == null || n != bytes) {
-                      r.complete(S_IOERR, failure);
-                      return;
-                    }
+                  if (failure != null || n == null || n != bytes) {
+                    r.complete(S_IOERR, failure);
+                  } else {
                     r.completeWith(buf, bytes);
                   }
                 });
@@ -319,17 +317,14 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
           buf.close();
           throw e;
         }
-        r.start(backend.write(sector * SECTOR_BYTES, buf.segments()))
+        r.start(backend.write(sector * SECTOR_BYTES, buf.segments()), buf)
             .whenComplete(
-                (n, failure) -> {
-                  try (buf) {
+                (n, failure) ->
                     r.complete(
-                        failure == null && n != null && n == bytes ? S_OK : S_IOERR, failure);
-                  }
-                });
+                        failure == null && n != null && n == bytes ? S_OK : S_IOERR, failure));
       }
       case T_FLUSH ->
-          r.start(backend.flush()).whenComplete((v, failure) -> r.complete(S_OK, failure));
+          r.start(backend.flush(), null).whenComplete((v, failure) -> r.complete(S_OK, failure));
       case T_GET_ID -> {
         int n = (int) Math.min(ID_BYTES, chain.writableBytes() - 1);
         writer.write(MemorySegment.ofArray(id).asSlice(0, n));
@@ -391,7 +386,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
                       ? backend.discard(range[0], range[1])
                       : backend.writeZeroes(range[0], range[1], range[2] != 0));
     }
-    r.start(chain).whenComplete((v, failure) -> r.complete(S_OK, failure));
+    r.start(chain, null).whenComplete((v, failure) -> r.complete(S_OK, failure));
   }
 
   /** One request in flight: finishing it writes the status, pushes the chain and signals. */
@@ -408,10 +403,23 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       this.writer = writer;
     }
 
-    /** Counts the backend operation as in flight until this request completes. */
-    <T> CompletableFuture<T> start(CompletableFuture<T> operation) {
+    private HostBuffer buffer; // returned to the pool before the request stops counting
+
+    /**
+     * Counts the backend operation as in flight until this request completes, and {@code buf} (may
+     * be null) as held until then.
+     */
+    <T> CompletableFuture<T> start(CompletableFuture<T> operation, HostBuffer buf) {
+      buffer = buf;
       beginWork();
       return operation;
+    }
+
+    private void release() {
+      if (buffer != null) {
+        buffer.close();
+      }
+      endWork();
     }
 
     /** Completion on a backend thread. */
@@ -422,7 +430,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
         }
         finishQuietly(status);
       } finally {
-        endWork();
+        release();
       }
     }
 
@@ -439,7 +447,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
         }
         finishQuietly(S_OK);
       } finally {
-        endWork();
+        release();
       }
     }
 

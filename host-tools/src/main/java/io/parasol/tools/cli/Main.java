@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       TpmCommand.class,
       IgvmCommand.class,
       AttestCommand.class,
+      VhostUserCommand.class,
       BenchCommand.class
     },
     footer = {

@@ -1,0 +1,152 @@
+package io.parasol.tools.cli;
+
+import io.parasol.backend.file.RawImageFile;
+import io.parasol.backend.vhostuser.VhostUserBackendServer;
+import io.parasol.bounce.BounceBuffer;
+import io.parasol.bounce.HostBufferPool;
+import io.parasol.virtio.blk.VirtioBlk;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parasol vhost-user blk}: Parasol's virtio-blk over a raw image, served on a vhost-user
+ * socket (QEMU: {@code -chardev socket,id=c,path=PATH -device vhost-user-blk-pci,chardev=c} with
+ * shared guest memory). It parses options and wires the pieces; the server is {@link
+ * VhostUserBackendServer}.
+ */
+@Command(
+    name = "blk",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Serve a raw disk image as virtio-blk to one vhost-user front end at a time.",
+      "QEMU: -object memory-backend-memfd,id=mem,size=M,share=on -machine memory-backend=mem",
+      "      -chardev socket,id=c,path=PATH -device vhost-user-blk-pci,chardev=c",
+      "SIGINT or SIGTERM stop the server (exit code 0)."
+    },
+    footer = {"", "Exit codes: 0 stopped; 1 could not start (image or socket); 2 bad usage."})
+final class VhostUserBlkCommand implements Callable<Integer> {
+  static final int EXIT_STOPPED = 0;
+  static final int EXIT_CANNOT_START = 1;
+
+  @Option(names = "--socket", paramLabel = "PATH", required = true, description = "The socket.")
+  Path socket;
+
+  @Option(names = "--image", paramLabel = "FILE", required = true, description = "A raw image.")
+  Path image;
+
+  @Option(names = "--read-only", description = "Offer the disk read-only.")
+  boolean readOnly;
+
+  @Option(
+      names = "--queues",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Request queues (default: ${DEFAULT-VALUE}).")
+  int queues;
+
+  @Option(
+      names = "--serial",
+      paramLabel = "ID",
+      defaultValue = "parasol",
+      description = "The disk's ID (VIRTIO_BLK_T_GET_ID; default: ${DEFAULT-VALUE}).")
+  String serial;
+
+  @Option(
+      names = "--bounce",
+      description = "Stage data in a separate memfd bounce region, as in confidential mode.")
+  boolean bounce;
+
+  @Option(
+      names = "--io-threads",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Threads doing file I/O (default: ${DEFAULT-VALUE}).")
+  int ioThreads;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private volatile VhostUserBackendServer server;
+
+  @Override
+  public Integer call() throws IOException {
+    if (queues < 1 || queues > 64 || ioThreads < 1 || ioThreads > 256) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--queues takes 1-64 and --io-threads 1-256");
+    }
+    VirtioBlk.Options options = new VirtioBlk.Options(serial, queues, 256, readOnly);
+    AutoCloseable poolOwner;
+    HostBufferPool pool;
+    if (bounce) {
+      BounceBuffer b = BounceBuffer.create("blk", VirtioBlk.poolBytesFor(options));
+      poolOwner = b;
+      pool = b.pool();
+    } else {
+      pool = HostBufferPool.ofPrivateMemory(VirtioBlk.poolBytesFor(options));
+      poolOwner = pool;
+    }
+    RawImageFile file;
+    try {
+      file = RawImageFile.open(image, readOnly, ioThreads);
+    } catch (IOException e) {
+      close(poolOwner);
+      spec.commandLine().getErr().println("parasol: cannot open the image: " + e.getMessage());
+      return EXIT_CANNOT_START;
+    }
+    VirtioBlk blk = new VirtioBlk(file, pool, options);
+    try {
+      server = new VhostUserBackendServer(blk, socket);
+    } catch (IOException e) {
+      blk.close();
+      close(poolOwner);
+      spec.commandLine().getErr().println("parasol: cannot listen: " + e.getMessage());
+      return EXIT_CANNOT_START;
+    }
+    installStopHandlers();
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "parasol: serving %s (%d bytes%s) as vhost-user-blk on %s%n",
+            image, file.sizeBytes(), readOnly ? ", read-only" : "", socket);
+    try {
+      server.serve();
+    } finally {
+      blk.close();
+      close(poolOwner);
+    }
+    return EXIT_STOPPED;
+  }
+
+  /** SIGINT and SIGTERM stop the server, which ends {@link #call} with exit code 0. */
+  private void installStopHandlers() {
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            signal -> Thread.ofPlatform().name("vhost-user-stop").start(this::stop));
+      } catch (IllegalArgumentException e) {
+        // this JVM does not let us handle it: the default (exit) applies
+      }
+    }
+  }
+
+  /** Stops serving (the signal hook, or a test). */
+  void stop() {
+    VhostUserBackendServer s = server;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  private static void close(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // nothing more to do at exit
+    }
+  }
+}

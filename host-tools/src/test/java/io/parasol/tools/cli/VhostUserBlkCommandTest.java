@@ -1,0 +1,94 @@
+package io.parasol.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code parasol vhost-user blk}: options, a missing image, and a front end's first question. */
+class VhostUserBlkCommandTest {
+  @Test
+  void socketAndImageAreRequired() {
+    MainTest.Result r = MainTest.parasol("vhost-user", "blk", "--socket", "/tmp/x.sock");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--image"), r.err());
+    MainTest.Result help = MainTest.parasol("vhost-user", "blk", "--help");
+    assertEquals(0, help.exitCode());
+    assertTrue(help.out().contains("vhost-user-blk-pci"), help.out());
+  }
+
+  @Test
+  void aMissingImageIsOneSentenceAndExitCode1(@TempDir Path dir) {
+    MainTest.Result r =
+        MainTest.parasol(
+            "vhost-user",
+            "blk",
+            "--socket",
+            dir.resolve("s").toString(),
+            "--image",
+            dir.resolve("absent.raw").toString());
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("cannot open the image"), r.err());
+    assertTrue(r.err().contains("ENOENT"), r.err());
+  }
+
+  @Test
+  void itAnswersAFrontEndAndStopsCleanly(@TempDir Path dir) throws Exception {
+    Path image = dir.resolve("disk.raw");
+    Files.write(image, new byte[1 << 20]);
+    Path socket = dir.resolve("blk.sock");
+    VhostUserBlkCommand command = new VhostUserBlkCommand();
+    CommandLine cli = new CommandLine(command);
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    AtomicInteger exit = new AtomicInteger(-1);
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    exit.set(
+                        cli.execute(
+                            "--socket",
+                            socket.toString(),
+                            "--image",
+                            image.toString(),
+                            "--queues",
+                            "2",
+                            "--bounce")));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!Files.exists(socket)) {
+      assertTrue(System.nanoTime() < deadline, "socket appears");
+      Thread.onSpinWait();
+    }
+    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      // VHOST_USER_GET_QUEUE_NUM (17), version 1, no payload.
+      ByteBuffer req = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+      req.putInt(17).putInt(1).putInt(0).flip();
+      c.write(req);
+      ByteBuffer reply = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
+      while (reply.hasRemaining() && c.read(reply) >= 0) {
+        // read the whole reply
+      }
+      reply.flip();
+      assertEquals(17, reply.getInt(0));
+      assertEquals(5, reply.getInt(4), "version 1 | REPLY");
+      assertEquals(8, reply.getInt(8));
+      assertEquals(2, reply.getLong(12), "two queues");
+    }
+    command.stop();
+    t.join(20_000);
+    assertEquals(0, exit.get());
+    assertTrue(out.toString().contains("as vhost-user-blk on"), out.toString());
+  }
+}

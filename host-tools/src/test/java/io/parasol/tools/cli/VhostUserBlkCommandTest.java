@@ -67,11 +67,22 @@ class VhostUserBlkCommandTest {
                             "2",
                             "--bounce")));
     long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!Files.exists(socket)) {
-      assertTrue(System.nanoTime() < deadline, "socket appears");
-      Thread.onSpinWait();
+    // The socket file appears at bind(), a moment before listen(): connect until it is accepted.
+    SocketChannel connected = null;
+    while (connected == null) {
+      assertTrue(System.nanoTime() < deadline, "the server listens on " + socket);
+      try {
+        connected = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+      } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+        Thread.sleep(10);
+      } catch (java.io.IOException e) {
+        if (Files.exists(socket)) {
+          throw e;
+        }
+        Thread.sleep(10);
+      }
     }
-    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+    try (SocketChannel c = connected) {
       // VHOST_USER_GET_QUEUE_NUM (17), version 1, no payload.
       ByteBuffer req = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
       req.putInt(17).putInt(1).putInt(0).flip();

@@ -152,8 +152,11 @@ public final class AcpiTables {
     return this;
   }
 
-  /** The 32-bit PCI memory window(s): the MMIO hole below the IOAPIC minus the ECAM window. */
-  List<AddressRange> pciMemory32() {
+  /**
+   * The 32-bit PCI memory window(s): the MMIO hole below the IOAPIC minus the ECAM window, as the
+   * host bridge's {@code _CRS} lists them (and where the VM builder places BARs).
+   */
+  public List<AddressRange> pciMemory32() {
     List<AddressRange> out = new ArrayList<>();
     if (mmioHoleStart < PCI_HOLE_32_END) {
       out.add(new AddressRange(mmioHoleStart, PCI_HOLE_32_END - mmioHoleStart));

@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>ACPI PM block</td><td>0x600 (PM1a_EVT), 0x604 (PM1a_CNT), 0x608 (PM_TMR)</td><td>SCI 9</td></tr>
  *   <tr><td>reset control</td><td>0xCF9</td><td></td></tr>
  *   <tr><td>PCI host bridge 00:00.0</td><td>0xCF8/0xCFC, ECAM 0xB0000000</td><td></td></tr>
+ *   <tr><td>virtio-pci functions 00:01.0…</td><td>BAR 0 in the 32-bit PCI window</td><td>MSI-X;
+ *   INTA# on 10, 11, 5, 7 (active low)</td></tr>
  *   <tr><td>POST code, debug console</td><td>0x80, 0xE9</td><td></td></tr>
  * </table>
  *
@@ -153,6 +155,31 @@ public final class PcChipset implements AutoCloseable {
       picInput.setLevel(asserted);
       ioApicInput.setLevel(asserted);
     };
+  }
+
+  /**
+   * ISA IRQs that PCI functions' INTA# pins are wired to, in turn: free on this chipset, and at
+   * most 15 because Linux, finding no {@code _PRT} in the DSDT, takes a function's Interrupt Line
+   * as an ISA IRQ only up to 15 and registers it level-triggered, active low.
+   */
+  static final int[] PCI_INTX_IRQS = {10, 11, 5, 7};
+
+  private final java.util.Map<Integer, WiredOrLine> pciIntx = new java.util.HashMap<>();
+
+  /**
+   * A new INTx input on ISA IRQ {@code isaIrq}: asserted drives IOAPIC pin {@code isaIrq} low (PCI
+   * interrupts are active low and shared, wired-OR). The pin idles high from the first call.
+   */
+  synchronized InterruptLine pciIntx(int isaIrq) {
+    WiredOrLine line =
+        pciIntx.computeIfAbsent(
+            isaIrq,
+            irq -> {
+              InterruptLine pin = ioApic.pin(irq);
+              pin.setLevel(true);
+              return new WiredOrLine(asserted -> pin.setLevel(!asserted));
+            });
+    return line.newInput();
   }
 
   /** Where local-APIC EOIs of level-triggered vectors go. */

@@ -16,12 +16,15 @@ import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.boot.BootMeasurement;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.paravisor.pci.PciMemoryWindow;
 import io.parasol.paravisor.tpm.MeasuredBoot;
 import io.parasol.paravisor.tpm.TpmCrb;
+import io.parasol.paravisor.virtio.VirtioPciFunction;
 import io.parasol.tpm.TpmEngine;
 import io.parasol.tpm.TpmPlatform;
 import io.parasol.tpm.client.TpmCommandException;
 import io.parasol.tpm.eventlog.TcgEventLog;
+import io.parasol.virtio.device.VirtioDevice;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -50,6 +53,7 @@ public final class VirtualMachine implements AutoCloseable {
   private final VmLifecycle lifecycle;
   private final SystemTimeSource ownedTime;
   private final TpmCrb tpmCrb;
+  private final List<VirtioPciFunction> virtioFunctions;
   private final List<Thread> vcpuThreads = new ArrayList<>();
   private boolean started;
   private boolean closed;
@@ -60,8 +64,10 @@ public final class VirtualMachine implements AutoCloseable {
       PcChipset chipset,
       VmLifecycle lifecycle,
       SystemTimeSource ownedTime,
-      TpmCrb tpmCrb) {
+      TpmCrb tpmCrb,
+      List<VirtioPciFunction> virtioFunctions) {
     this.partition = partition;
+    this.virtioFunctions = List.copyOf(virtioFunctions);
     this.bus = bus;
     this.chipset = chipset;
     this.lifecycle = lifecycle;
@@ -147,6 +153,11 @@ public final class VirtualMachine implements AutoCloseable {
     return Optional.ofNullable(tpmCrb);
   }
 
+  /** The virtio-pci functions, in the order {@link Builder#virtio} added them. */
+  public List<VirtioPciFunction> virtioFunctions() {
+    return virtioFunctions;
+  }
+
   private void joinVcpus() throws InterruptedException {
     for (Thread t : vcpuThreads) {
       t.join();
@@ -165,6 +176,9 @@ public final class VirtualMachine implements AutoCloseable {
       joinVcpus();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (VirtioPciFunction f : virtioFunctions) {
+      f.reset(); // stops the device's work on this VM's memory; its owner closes the device
     }
     chipset.close();
     if (tpmCrb != null) {
@@ -196,6 +210,7 @@ public final class VirtualMachine implements AutoCloseable {
     private final List<MmioDevice> extraMmioDevices = new ArrayList<>();
     private TpmEngine tpmEngine;
     private TpmPlatform tpmPlatform;
+    private final List<VirtioDevice> virtioDevices = new ArrayList<>();
 
     private Builder() {}
 
@@ -263,6 +278,17 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
+     * Adds a virtio device as a virtio-pci modern function at 00:01.0, 00:02.0… in the order added:
+     * BAR 0 in the host bridge's 32-bit memory window, MSI-X, INTA# on ISA IRQ 10, 11, 5 or 7. The
+     * device outlives the VM (a guest reboot builds a new VM around it): the VM resets it when it
+     * closes, and its owner closes it.
+     */
+    public Builder virtio(VirtioDevice device) {
+      virtioDevices.add(Objects.requireNonNull(device, "device"));
+      return this;
+    }
+
+    /**
      * Gives the VM a TPM 2.0: a {@link TpmCrb} at {@link TpmCrb#DEFAULT_BASE} in front of {@code
      * engine}, and the ACPI {@code TPM2} table and {@code MSFT0101} device that lead the guest to
      * it. {@link #build} power cycles the TPM through {@code platform} ({@code _TPM_Init}), as a
@@ -289,6 +315,7 @@ public final class VirtualMachine implements AutoCloseable {
       SystemTimeSource ownedTime = null;
       PcChipset chipset = null;
       TpmCrb crb = null;
+      List<VirtioPciFunction> functions = new ArrayList<>();
       try {
         TimeSource clock = time;
         if (clock == null) {
@@ -307,6 +334,7 @@ public final class VirtualMachine implements AutoCloseable {
         for (MmioDevice d : extraMmioDevices) {
           bus.register(d);
         }
+        addVirtioFunctions(partition, bus, chipset, functions);
         if (tpmEngine != null) {
           crb = new TpmCrb(tpmEngine, tpmPlatform);
           bus.register(crb);
@@ -322,8 +350,11 @@ public final class VirtualMachine implements AutoCloseable {
             memorySizeBytes >> 20,
             vcpuCount,
             partition.isolationType());
-        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime, crb);
+        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime, crb, functions);
       } catch (HypervisorException | BootException | RuntimeException e) {
+        for (VirtioPciFunction f : functions) {
+          f.reset();
+        }
         if (chipset != null) {
           chipset.close();
         }
@@ -369,11 +400,47 @@ public final class VirtualMachine implements AutoCloseable {
       LOG.info("measured boot: {} events into PCR banks {}", log.events().size(), log.banks());
     }
 
+    /** The first device number virtio functions take on bus 0 (00:00.0 is the host bridge). */
+    static final int FIRST_VIRTIO_SLOT = 1;
+
+    /** The last: 00:1F belongs to the ISA bridge the DSDT describes. */
+    static final int LAST_VIRTIO_SLOT = 0x1E;
+
+    private void addVirtioFunctions(
+        Partition partition, ChipsetBus bus, PcChipset chipset, List<VirtioPciFunction> out) {
+      if (virtioDevices.size() > LAST_VIRTIO_SLOT - FIRST_VIRTIO_SLOT + 1) {
+        throw new IllegalArgumentException(
+            "at most " + (LAST_VIRTIO_SLOT - FIRST_VIRTIO_SLOT + 1) + " virtio devices");
+      }
+      PciMemoryWindow window = new PciMemoryWindow(acpiTables(partition).pciMemory32());
+      for (int i = 0; i < virtioDevices.size(); i++) {
+        int slot = FIRST_VIRTIO_SLOT + i;
+        int irq = PcChipset.PCI_INTX_IRQS[i % PcChipset.PCI_INTX_IRQS.length];
+        VirtioPciFunction f =
+            new VirtioPciFunction(
+                String.format("virtio-pci-00:%02x.0", slot),
+                virtioDevices.get(i),
+                partition.memory(),
+                partition.msiTarget(),
+                chipset.pciIntx(irq),
+                bus);
+        f.setInterruptLine(irq);
+        chipset.pci().registerDevice(0, slot, 0, f);
+        out.add(f);
+        f.placeBar(window.allocate(VirtioPciFunction.BAR_SIZE));
+        LOG.debug(
+            "{}: virtio device {}, BAR 0 at {}", f, virtioDevices.get(i).deviceId(), f.mappedBar());
+      }
+    }
+
+    private static AcpiTables acpiTables(Partition partition) {
+      return AcpiTables.builder()
+          .partition(partition.config())
+          .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT);
+    }
+
     private static byte[] writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
-      AcpiTables tables =
-          AcpiTables.builder()
-              .partition(partition.config())
-              .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT);
+      AcpiTables tables = acpiTables(partition);
       if (crb != null) {
         tables.tpmCrb(crb.region().base(), MeasuredBoot.LOG_SIZE, MeasuredBoot.LOG_ADDRESS);
       }

@@ -76,6 +76,17 @@ class LinuxLabIT {
         --cmdline "console=ttyS0 quiet parasol.test=tpm-tools"
       run tpm-restart 300 initramfs-tpm.cpio.gz --no-reboot --tpm-state /tmp/lab-vtpm \
         --cmdline "console=ttyS0 quiet parasol.test=tpm-nv"
+      # virtio-pci: an ext4 disk made here with host.txt in it, and virtio-rng. The guest writes
+      # files; afterwards debugfs reads them out of the image and e2fsck checks it.
+      rm -rf /tmp/lab-disk /tmp/lab-disk.img; mkdir -p /tmp/lab-disk
+      seq 1 5000 > /tmp/lab-disk/host.txt
+      mkfs.ext4 -q -F -d /tmp/lab-disk /tmp/lab-disk.img 64M
+      run virtio 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk /tmp/lab-disk.img --rng \
+        --cmdline "console=ttyS0 quiet parasol.test=virtio"
+      for f in host.txt numbers.txt random.bin; do
+        echo "image-$f-sha256=$(debugfs -R "cat /$f" /tmp/lab-disk.img 2>/dev/null | sha256sum | cut -d' ' -f1)"
+      done
+      e2fsck -fn /tmp/lab-disk.img > /dev/null 2>&1; echo "image-fsck=$?"
       """;
 
   @BeforeAll
@@ -251,6 +262,61 @@ class LinuxLabIT {
     assertEquals(0, field(run, "exit=(\\d+)"), run);
     String restart = completedSection("tpm-restart");
     assertEquals(written, text(restart, "nv-after-restart=([0-9a-f]+)"), restart);
+  }
+
+  @Test
+  void theGuestFindsVirtioBlkAndRngByPciEnumerationAndBindsTheStockDrivers() {
+    String run = completedSection("virtio");
+    assertFalse(run.contains("virtio-insmod-failed"), run);
+    assertTrue(
+        run.matches("(?s).*pci: 0000:00:01\\.0 0x1af4:0x1042 class=0x010000 revision=0x01"
+            + " driver=virtio-pci.*"), run);
+    assertTrue(
+        run.matches("(?s).*pci: 0000:00:02\\.0 0x1af4:0x1044 class=0xff0000 revision=0x01"
+            + " driver=virtio-pci.*"), run);
+    assertEquals("vda", text(run, "virtio-disk=(\\S+)"), run);
+    assertEquals("virtio_rng.0", text(run, "rng-current=(\\S+)"), run);
+    // Linux gives each queue its own MSI-X vector; the request queue's count grew.
+    assertTrue(run.matches("(?s).*virtio-irq: .*PCI-MSI.*virtio\\d-req\\.0.*"), run);
+    assertTrue(field(run, "virtio-irq-end: *\\d+: *(\\d+) .*virtio\\d-req\\.0") > 0, run);
+    assertEquals(0, field(run, "exit=(\\d+)"), run);
+  }
+
+  @Test
+  void theGuestMountsTheHostsExt4ImageAndItsFilesAreThereAfterTheVmEnds() throws Exception {
+    String run = completedSection("virtio");
+    assertTrue(run.contains("mounted=yes"), run);
+    assertTrue(run.contains("unmounted=yes"), run);
+    // The guest read the file the host put in the image...
+    assertEquals(sha256(seq(5000)), text(run, "host-sha256=([0-9a-f]{64})"), run);
+    // ...and what it wrote is in the image, as debugfs reads it after the VM ended.
+    String numbers = sha256(seq(100_000));
+    assertEquals(numbers, text(run, "numbers-sha256=([0-9a-f]{64})"), run);
+    assertEquals(numbers, text(transcript, "image-numbers.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(sha256(seq(5000)), text(transcript, "image-host.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(0, field(transcript, "image-fsck=(\\d+)"), "e2fsck -fn finds the image clean");
+  }
+
+  @Test
+  void theGuestReadsVirtioRngThroughDevHwrng() throws Exception {
+    String run = completedSection("virtio");
+    assertEquals(4096, field(run, "random-bytes=(\\d+)"), run);
+    String random = text(run, "random-sha256=([0-9a-f]{64})");
+    assertEquals(random, text(transcript, "image-random.bin-sha256=([0-9a-f]{64})"));
+    assertFalse(random.equals(sha256(new byte[4096])), "not zeroes");
+  }
+
+  private static byte[] seq(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i).append('\n');
+    }
+    return b.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   private static String text(String text, String regex) {

@@ -132,6 +132,17 @@ final class RunCommand implements Callable<Integer> {
               + " ends; 'none': no TPM.")
   String tpmMode;
 
+  @Option(
+      names = "--disk",
+      paramLabel = "FILE[,ro]",
+      description =
+          "Give the guest a virtio-blk disk (virtio-pci) backed by the raw image FILE; ',ro' makes"
+              + " it read-only. Repeatable.")
+  List<String> disks = new java.util.ArrayList<>();
+
+  @Option(names = "--rng", description = "Give the guest a virtio-rng entropy device.")
+  boolean rng;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -158,14 +169,23 @@ final class RunCommand implements Callable<Integer> {
     AtomicReference<VirtualMachine> current = new AtomicReference<>();
     installInterruptHandler(current);
     VmResult result;
+    List<VirtioDevices.DiskOption> diskOptions = new java.util.ArrayList<>();
+    for (String d : disks) {
+      try {
+        diskOptions.add(VirtioDevices.DiskOption.parse(d));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     try (TpmService vtpm = tpm;
+        VirtioDevices virtio = VirtioDevices.open(diskOptions, rng);
         RawTerminal terminal =
             serial.isStdio() ? RawTerminal.enterIfTerminal() : RawTerminal.notATerminal();
         SerialBackend hostSide = serial.open(terminal.isRaw() ? escapes(current) : null)) {
       if (terminal.isRaw()) {
         System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");
       }
-      result = runUntilEnd(image, hostSide, current, vtpm);
+      result = runUntilEnd(image, hostSide, current, vtpm, virtio);
       if (vtpm != null && vtpm.saveFailure().isPresent()) {
         System.err.println("parasol: " + Main.sentence(vtpm.saveFailure().get()));
       }
@@ -230,7 +250,8 @@ final class RunCommand implements Callable<Integer> {
       BootImage image,
       SerialBackend hostSide,
       AtomicReference<VirtualMachine> current,
-      TpmService tpm)
+      TpmService tpm,
+      VirtioDevices virtio)
       throws Exception {
     // One host-side back end for every boot: a reboot makes new devices, not a new console.
     SerialBackend com1 = hostSide == null ? null : new ReattachableSerialBackend(hostSide);
@@ -242,6 +263,7 @@ final class RunCommand implements Callable<Integer> {
       if (cmosRam != null) {
         builder.cmosRam(cmosRam);
       }
+      virtio.addTo(builder);
       if (tpm != null) {
         // The same TPM for every boot; building the VM power cycles it, as a reset does.
         builder.tpm(tpm.tpm(), tpm.tpm());

@@ -151,6 +151,14 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--cpus must be between 1 and 255, not " + cpus);
     }
     TpmService.Builder tpmBuilder = tpmBuilder();
+    List<VirtioDevices.DiskOption> diskOptions = new java.util.ArrayList<>();
+    for (String d : disks) {
+      try {
+        diskOptions.add(VirtioDevices.DiskOption.parse(d));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     BootImage image =
         payload.flatImage != null
             ? FlatBinaryImage.fromFile(payload.flatImage).withParameter(flatParameter)
@@ -169,14 +177,6 @@ final class RunCommand implements Callable<Integer> {
     AtomicReference<VirtualMachine> current = new AtomicReference<>();
     installInterruptHandler(current);
     VmResult result;
-    List<VirtioDevices.DiskOption> diskOptions = new java.util.ArrayList<>();
-    for (String d : disks) {
-      try {
-        diskOptions.add(VirtioDevices.DiskOption.parse(d));
-      } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
-    }
     try (TpmService vtpm = tpm;
         VirtioDevices virtio = VirtioDevices.open(diskOptions, rng);
         RawTerminal terminal =

@@ -269,11 +269,15 @@ class LinuxLabIT {
     String run = completedSection("virtio");
     assertFalse(run.contains("virtio-insmod-failed"), run);
     assertTrue(
-        run.matches("(?s).*pci: 0000:00:01\\.0 0x1af4:0x1042 class=0x010000 revision=0x01"
-            + " driver=virtio-pci.*"), run);
+        run.matches(
+            "(?s).*pci: 0000:00:01\\.0 0x1af4:0x1042 class=0x010000 revision=0x01"
+                + " driver=virtio-pci.*"),
+        run);
     assertTrue(
-        run.matches("(?s).*pci: 0000:00:02\\.0 0x1af4:0x1044 class=0xff0000 revision=0x01"
-            + " driver=virtio-pci.*"), run);
+        run.matches(
+            "(?s).*pci: 0000:00:02\\.0 0x1af4:0x1044 class=0xff0000 revision=0x01"
+                + " driver=virtio-pci.*"),
+        run);
     assertEquals("vda", text(run, "virtio-disk=(\\S+)"), run);
     assertEquals("virtio_rng.0", text(run, "rng-current=(\\S+)"), run);
     // Linux gives each queue its own MSI-X vector; the request queue's count grew.

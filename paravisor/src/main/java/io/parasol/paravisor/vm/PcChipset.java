@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>reset control</td><td>0xCF9</td><td></td></tr>
  *   <tr><td>PCI host bridge 00:00.0</td><td>0xCF8/0xCFC, ECAM 0xB0000000</td><td></td></tr>
  *   <tr><td>virtio-pci functions 00:01.0…</td><td>BAR 0 in the 32-bit PCI window</td><td>MSI-X;
- *   INTA# on 10, 11, 5, 7 (active low)</td></tr>
+ *   INTA# of device d on GSI 16 + d % 8 (level, active low; the DSDT's _PRT)</td></tr>
  *   <tr><td>POST code, debug console</td><td>0x80, 0xE9</td><td></td></tr>
  * </table>
  *
@@ -158,22 +158,24 @@ public final class PcChipset implements AutoCloseable {
   }
 
   /**
-   * ISA IRQs that PCI functions' INTA# pins are wired to, in turn: free on this chipset, and at
-   * most 15 because Linux, finding no {@code _PRT} in the DSDT, takes a function's Interrupt Line
-   * as an ISA IRQ only up to 15 and registers it level-triggered, active low.
+   * The GSI (IOAPIC pin) of INTA# of PCI device {@code device} on bus 0: pins 16–23, which no ISA
+   * device uses, in turn by device number. The DSDT's {@code _PRT} says the same, so the guest
+   * programs them level-triggered, active low.
    */
-  static final int[] PCI_INTX_IRQS = {10, 11, 5, 7};
+  static int pciIntxGsi(int device) {
+    return 16 + device % 8;
+  }
 
   private final java.util.Map<Integer, WiredOrLine> pciIntx = new java.util.HashMap<>();
 
   /**
-   * A new INTx input on ISA IRQ {@code isaIrq}: asserted drives IOAPIC pin {@code isaIrq} low (PCI
-   * interrupts are active low and shared, wired-OR). The pin idles high from the first call.
+   * A new INTx input on IOAPIC pin {@code gsi}: asserted drives the pin low (PCI interrupts are
+   * active low and shared, wired-OR). The pin idles high from the first call.
    */
-  synchronized InterruptLine pciIntx(int isaIrq) {
+  synchronized InterruptLine pciIntx(int gsi) {
     WiredOrLine line =
         pciIntx.computeIfAbsent(
-            isaIrq,
+            gsi,
             irq -> {
               InterruptLine pin = ioApic.pin(irq);
               pin.setLevel(true);

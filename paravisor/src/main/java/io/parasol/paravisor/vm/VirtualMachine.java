@@ -11,6 +11,7 @@ import io.parasol.machine.memory.GuestMemoryException;
 import io.parasol.machine.time.SystemTimeSource;
 import io.parasol.machine.time.TimeSource;
 import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.acpi.Dsdt;
 import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.boot.BootMeasurement;
@@ -279,9 +280,9 @@ public final class VirtualMachine implements AutoCloseable {
 
     /**
      * Adds a virtio device as a virtio-pci modern function at 00:01.0, 00:02.0… in the order added:
-     * BAR 0 in the host bridge's 32-bit memory window, MSI-X, INTA# on ISA IRQ 10, 11, 5 or 7. The
-     * device outlives the VM (a guest reboot builds a new VM around it): the VM resets it when it
-     * closes, and its owner closes it.
+     * BAR 0 in the host bridge's 32-bit memory window, MSI-X, INTA# on GSI 16 + device % 8 (in the
+     * _PRT). device outlives the VM (a guest reboot builds a new VM around it): the VM resets it
+     * when it closes, and its owner closes it.
      */
     public Builder virtio(VirtioDevice device) {
       virtioDevices.add(Objects.requireNonNull(device, "device"));
@@ -415,7 +416,7 @@ public final class VirtualMachine implements AutoCloseable {
       PciMemoryWindow window = new PciMemoryWindow(acpiTables(partition).pciMemory32());
       for (int i = 0; i < virtioDevices.size(); i++) {
         int slot = FIRST_VIRTIO_SLOT + i;
-        int irq = PcChipset.PCI_INTX_IRQS[i % PcChipset.PCI_INTX_IRQS.length];
+        int irq = PcChipset.pciIntxGsi(slot);
         VirtioPciFunction f =
             new VirtioPciFunction(
                 String.format("virtio-pci-00:%02x.0", slot),
@@ -433,13 +434,19 @@ public final class VirtualMachine implements AutoCloseable {
       }
     }
 
-    private static AcpiTables acpiTables(Partition partition) {
+    private AcpiTables acpiTables(Partition partition) {
+      List<Dsdt.PrtEntry> routes = new ArrayList<>();
+      for (int i = 0; i < virtioDevices.size(); i++) {
+        int slot = FIRST_VIRTIO_SLOT + i;
+        routes.add(new Dsdt.PrtEntry(slot, 0, PcChipset.pciIntxGsi(slot)));
+      }
       return AcpiTables.builder()
           .partition(partition.config())
-          .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT);
+          .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT)
+          .pciInterruptRoutes(routes);
     }
 
-    private static byte[] writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
+    private byte[] writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
       AcpiTables tables = acpiTables(partition);
       if (crb != null) {
         tables.tpmCrb(crb.region().base(), MeasuredBoot.LOG_SIZE, MeasuredBoot.LOG_ADDRESS);

@@ -54,13 +54,13 @@ class VirtualMachineVirtioTest {
               .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT)
               .pciMemory32();
       assertEquals(5, vm.virtioFunctions().size());
-      int[] irqs = {10, 11, 5, 7, 10};
+      int[] irqs = {17, 18, 19, 20, 21};
       IoRegion previous = null;
       for (int i = 0; i < 5; i++) {
         int device = 1 + i;
         assertEquals(0x1AF4, cfg(vm, device, 0, AccessSize.WORD));
         assertEquals(0x1044, cfg(vm, device, 2, AccessSize.WORD));
-        assertEquals(irqs[i], cfg(vm, device, 0x3C, AccessSize.BYTE), "Interrupt Line");
+        assertEquals(irqs[i], cfg(vm, device, 0x3C, AccessSize.BYTE), "Interrupt Line: the GSI");
         assertEquals(0x2, cfg(vm, device, 0x04, AccessSize.WORD) & 0x2, "Memory Space on");
         IoRegion bar = vm.virtioFunctions().get(i).mappedBar();
         long low = Integer.toUnsignedLong(cfg(vm, device, 0x10, AccessSize.DWORD)) & ~0xFL;
@@ -77,7 +77,7 @@ class VirtualMachineVirtioTest {
       }
       assertEquals(0xFFFF, cfg(vm, 6, 0, AccessSize.WORD), "nothing at 00:06.0");
       // INTA# idles high on the active-low IOAPIC pins it uses: a level-low entry stays quiet.
-      vm.bus().writeMmio(IoApic.DEFAULT_BASE, new IoValue(AccessSize.DWORD, 0x10 + 2 * 10));
+      vm.bus().writeMmio(IoApic.DEFAULT_BASE, new IoValue(AccessSize.DWORD, 0x10 + 2 * 17));
       vm.bus()
           .writeMmio(
               IoApic.DEFAULT_BASE + 0x10, new IoValue(AccessSize.DWORD, 0x30 | 1 << 13 | 1 << 15));

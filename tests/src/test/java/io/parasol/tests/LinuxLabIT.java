@@ -78,15 +78,21 @@ class LinuxLabIT {
         --cmdline "console=ttyS0 quiet parasol.test=tpm-nv"
       # virtio-pci: an ext4 disk made here with host.txt in it, and virtio-rng. The guest writes
       # files; afterwards debugfs reads them out of the image and e2fsck checks it.
-      rm -rf /tmp/lab-disk /tmp/lab-disk.img; mkdir -p /tmp/lab-disk
+      # virtio-intx: the same with pci=nomsi, so the drivers fall back to INTx (the DSDT's _PRT).
+      rm -rf /tmp/lab-disk; mkdir -p /tmp/lab-disk
       seq 1 5000 > /tmp/lab-disk/host.txt
-      mkfs.ext4 -q -F -d /tmp/lab-disk /tmp/lab-disk.img 64M
-      run virtio 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk /tmp/lab-disk.img --rng \
-        --cmdline "console=ttyS0 quiet parasol.test=virtio"
-      for f in host.txt numbers.txt random.bin; do
-        echo "image-$f-sha256=$(debugfs -R "cat /$f" /tmp/lab-disk.img 2>/dev/null | sha256sum | cut -d' ' -f1)"
-      done
-      e2fsck -fn /tmp/lab-disk.img > /dev/null 2>&1; echo "image-fsck=$?"
+      # virtio-run NAME [KERNEL-PARAMETER...]: a fresh image, the run, then the image's files.
+      virtio_run() { name=$1; shift; img=/tmp/lab-$name.img
+        rm -f $img; mkfs.ext4 -q -F -d /tmp/lab-disk $img 64M
+        run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk $img --rng \
+          --cmdline "console=ttyS0 quiet $* parasol.test=virtio"
+        for f in host.txt numbers.txt random.bin; do
+          echo "$name-image-$f-sha256=$(debugfs -R "cat /$f" $img 2>/dev/null | sha256sum | cut -d' ' -f1)"
+        done
+        e2fsck -fn $img > /dev/null 2>&1; echo "$name-image-fsck=$?"
+      }
+      virtio_run virtio
+      virtio_run virtio-intx pci=nomsi
       """;
 
   @BeforeAll
@@ -287,8 +293,23 @@ class LinuxLabIT {
   }
 
   @Test
-  void theGuestMountsTheHostsExt4ImageAndItsFilesAreThereAfterTheVmEnds() throws Exception {
-    String run = completedSection("virtio");
+  void theGuestUsesTheExt4ImageAndDevHwrngAndItsFilesAreThereAfterTheVmEnds() throws Exception {
+    checkDiskAndRng("virtio");
+  }
+
+  @Test
+  void withoutMsiTheDriversUseInta() throws Exception {
+    String run = completedSection("virtio-intx");
+    // The _PRT routes INTA# of 00:01.0 and 00:02.0 to GSIs 17 and 18, level-triggered.
+    assertTrue(run.matches("(?s).*virtio-irq: 17: .*IO-APIC\\s+17-fasteoi\\s+virtio0.*"), run);
+    assertTrue(run.matches("(?s).*virtio-irq: 18: .*IO-APIC\\s+18-fasteoi\\s+virtio1.*"), run);
+    assertTrue(field(run, "virtio-irq-end: 17: *(\\d+) ") > 10, run);
+    checkDiskAndRng("virtio-intx");
+  }
+
+  /** The files of run {@code name}: in the guest's words and in its image after the VM ended. */
+  private static void checkDiskAndRng(String name) throws Exception {
+    String run = completedSection(name);
     assertTrue(run.contains("mounted=yes"), run);
     assertTrue(run.contains("unmounted=yes"), run);
     // The guest read the file the host put in the image...
@@ -296,17 +317,14 @@ class LinuxLabIT {
     // ...and what it wrote is in the image, as debugfs reads it after the VM ended.
     String numbers = sha256(seq(100_000));
     assertEquals(numbers, text(run, "numbers-sha256=([0-9a-f]{64})"), run);
-    assertEquals(numbers, text(transcript, "image-numbers.txt-sha256=([0-9a-f]{64})"));
-    assertEquals(sha256(seq(5000)), text(transcript, "image-host.txt-sha256=([0-9a-f]{64})"));
-    assertEquals(0, field(transcript, "image-fsck=(\\d+)"), "e2fsck -fn finds the image clean");
-  }
-
-  @Test
-  void theGuestReadsVirtioRngThroughDevHwrng() throws Exception {
-    String run = completedSection("virtio");
+    assertEquals(numbers, text(transcript, name + "-image-numbers.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(
+        sha256(seq(5000)), text(transcript, name + "-image-host.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(0, field(transcript, name + "-image-fsck=(\\d+)"), "e2fsck -fn: clean");
+    // /dev/hwrng: 4096 bytes from virtio-rng, not zeroes, the same in the image.
     assertEquals(4096, field(run, "random-bytes=(\\d+)"), run);
     String random = text(run, "random-sha256=([0-9a-f]{64})");
-    assertEquals(random, text(transcript, "image-random.bin-sha256=([0-9a-f]{64})"));
+    assertEquals(random, text(transcript, name + "-image-random.bin-sha256=([0-9a-f]{64})"));
     assertFalse(random.equals(sha256(new byte[4096])), "not zeroes");
   }
 

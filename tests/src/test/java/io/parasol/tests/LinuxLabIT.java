@@ -84,6 +84,23 @@ class LinuxLabIT {
         --cmdline "console=ttyS0 quiet parasol.test=tpm-tools"
       run tpm-restart 300 initramfs-tpm.cpio.gz --no-reboot --tpm-state /tmp/lab-vtpm \
         --cmdline "console=ttyS0 quiet parasol.test=tpm-nv"
+      # virtio-pci: an ext4 disk made here with host.txt in it, and virtio-rng. The guest writes
+      # files; afterwards debugfs reads them out of the image and e2fsck checks it.
+      # virtio-intx: the same with pci=nomsi, so the drivers fall back to INTx (the DSDT's _PRT).
+      rm -rf /tmp/lab-disk; mkdir -p /tmp/lab-disk
+      seq 1 5000 > /tmp/lab-disk/host.txt
+      # virtio-run NAME [KERNEL-PARAMETER...]: a fresh image, the run, then the image's files.
+      virtio_run() { name=$1; shift; img=/tmp/lab-$name.img
+        rm -f $img; mkfs.ext4 -q -F -d /tmp/lab-disk $img 64M
+        run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk $img --rng \
+          --cmdline "console=ttyS0 quiet $* parasol.test=virtio"
+        for f in host.txt numbers.txt random.bin; do
+          echo "$name-image-$f-sha256=$(debugfs -R "cat /$f" $img 2>/dev/null | sha256sum | cut -d' ' -f1)"
+        done
+        e2fsck -fn $img > /dev/null 2>&1; echo "$name-image-fsck=$?"
+      }
+      virtio_run virtio
+      virtio_run virtio-intx pci=nomsi
       """;
 
   @BeforeAll
@@ -309,6 +326,77 @@ class LinuxLabIT {
         EvidenceVerifier.verify(
                 evidence, Policy.parse("{\"platforms\":[\"snp\",\"tdx\"]}"), nonce, at)
             .valid());
+  }
+
+  @Test
+  void theGuestFindsVirtioBlkAndRngByPciEnumerationAndBindsTheStockDrivers() {
+    String run = completedSection("virtio");
+    assertFalse(run.contains("virtio-insmod-failed"), run);
+    assertTrue(
+        run.matches(
+            "(?s).*pci: 0000:00:01\\.0 0x1af4:0x1042 class=0x010000 revision=0x01"
+                + " driver=virtio-pci.*"),
+        run);
+    assertTrue(
+        run.matches(
+            "(?s).*pci: 0000:00:02\\.0 0x1af4:0x1044 class=0xff0000 revision=0x01"
+                + " driver=virtio-pci.*"),
+        run);
+    assertEquals("vda", text(run, "virtio-disk=(\\S+)"), run);
+    assertEquals("virtio_rng.0", text(run, "rng-current=(\\S+)"), run);
+    // Linux gives each queue its own MSI-X vector; the request queue's count grew.
+    assertTrue(run.matches("(?s).*virtio-irq: .*PCI-MSI.*virtio\\d-req\\.0.*"), run);
+    assertTrue(field(run, "virtio-irq-end: *\\d+: *(\\d+) .*virtio\\d-req\\.0") > 0, run);
+    assertEquals(0, field(run, "exit=(\\d+)"), run);
+  }
+
+  @Test
+  void theGuestUsesTheExt4ImageAndDevHwrngAndItsFilesAreThereAfterTheVmEnds() throws Exception {
+    checkDiskAndRng("virtio");
+  }
+
+  @Test
+  void withoutMsiTheDriversUseInta() throws Exception {
+    String run = completedSection("virtio-intx");
+    // The _PRT routes INTA# of 00:01.0 and 00:02.0 to GSIs 17 and 18, level-triggered.
+    assertTrue(run.matches("(?s).*virtio-irq: 17: .*IO-APIC\\s+17-fasteoi\\s+virtio0.*"), run);
+    assertTrue(run.matches("(?s).*virtio-irq: 18: .*IO-APIC\\s+18-fasteoi\\s+virtio1.*"), run);
+    assertTrue(field(run, "virtio-irq-end: 17: *(\\d+) ") > 10, run);
+    checkDiskAndRng("virtio-intx");
+  }
+
+  /** The files of run {@code name}: in the guest's words and in its image after the VM ended. */
+  private static void checkDiskAndRng(String name) throws Exception {
+    String run = completedSection(name);
+    assertTrue(run.contains("mounted=yes"), run);
+    assertTrue(run.contains("unmounted=yes"), run);
+    // The guest read the file the host put in the image...
+    assertEquals(sha256(seq(5000)), text(run, "host-sha256=([0-9a-f]{64})"), run);
+    // ...and what it wrote is in the image, as debugfs reads it after the VM ended.
+    String numbers = sha256(seq(100_000));
+    assertEquals(numbers, text(run, "numbers-sha256=([0-9a-f]{64})"), run);
+    assertEquals(numbers, text(transcript, name + "-image-numbers.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(
+        sha256(seq(5000)), text(transcript, name + "-image-host.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(0, field(transcript, name + "-image-fsck=(\\d+)"), "e2fsck -fn: clean");
+    // /dev/hwrng: 4096 bytes from virtio-rng, not zeroes, the same in the image.
+    assertEquals(4096, field(run, "random-bytes=(\\d+)"), run);
+    String random = text(run, "random-sha256=([0-9a-f]{64})");
+    assertEquals(random, text(transcript, name + "-image-random.bin-sha256=([0-9a-f]{64})"));
+    assertFalse(random.equals(sha256(new byte[4096])), "not zeroes");
+  }
+
+  private static byte[] seq(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i).append('\n');
+    }
+    return b.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   private static String text(String text, String regex) {

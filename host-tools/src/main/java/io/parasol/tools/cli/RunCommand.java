@@ -145,6 +145,17 @@ final class RunCommand implements Callable<Integer> {
       description = "The command line an IGVM file's COMMAND_LINE parameters receive.")
   String igvmCmdline;
 
+  @Option(
+      names = "--disk",
+      paramLabel = "FILE[,ro]",
+      description =
+          "Give the guest a virtio-blk disk (virtio-pci) backed by the raw image FILE; ',ro' makes"
+              + " it read-only. Repeatable.")
+  List<String> disks = new java.util.ArrayList<>();
+
+  @Option(names = "--rng", description = "Give the guest a virtio-rng entropy device.")
+  boolean rng;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -153,6 +164,14 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--cpus must be between 1 and 255, not " + cpus);
     }
     TpmService.Builder tpmBuilder = tpmBuilder();
+    List<VirtioDevices.DiskOption> diskOptions = new java.util.ArrayList<>();
+    for (String d : disks) {
+      try {
+        diskOptions.add(VirtioDevices.DiskOption.parse(d));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     BootImage image =
         payload.igvm != null
             ? io.parasol.paravisor.boot.IgvmBootImage.fromFile(payload.igvm, igvmCmdline)
@@ -174,13 +193,14 @@ final class RunCommand implements Callable<Integer> {
     installInterruptHandler(current);
     VmResult result;
     try (TpmService vtpm = tpm;
+        VirtioDevices virtio = VirtioDevices.open(diskOptions, rng);
         RawTerminal terminal =
             serial.isStdio() ? RawTerminal.enterIfTerminal() : RawTerminal.notATerminal();
         SerialBackend hostSide = serial.open(terminal.isRaw() ? escapes(current) : null)) {
       if (terminal.isRaw()) {
         System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");
       }
-      result = runUntilEnd(image, hostSide, current, vtpm);
+      result = runUntilEnd(image, hostSide, current, vtpm, virtio);
       if (vtpm != null && vtpm.saveFailure().isPresent()) {
         System.err.println("parasol: " + Main.sentence(vtpm.saveFailure().get()));
       }
@@ -245,7 +265,8 @@ final class RunCommand implements Callable<Integer> {
       BootImage image,
       SerialBackend hostSide,
       AtomicReference<VirtualMachine> current,
-      TpmService tpm)
+      TpmService tpm,
+      VirtioDevices virtio)
       throws Exception {
     // One host-side back end for every boot: a reboot makes new devices, not a new console.
     SerialBackend com1 = hostSide == null ? null : new ReattachableSerialBackend(hostSide);
@@ -257,6 +278,7 @@ final class RunCommand implements Callable<Integer> {
       if (cmosRam != null) {
         builder.cmosRam(cmosRam);
       }
+      virtio.addTo(builder);
       if (tpm != null) {
         // The same TPM for every boot; building the VM power cycles it, as a reset does.
         builder.tpm(tpm.tpm(), tpm.tpm());

@@ -36,7 +36,10 @@ class MainTest {
   void runHelpDescribesItsOptions() {
     Result r = parasol("run", "--help");
     assertEquals(0, r.exitCode());
-    for (String option : new String[] {"--flat", "--memory", "--cpus", "--serial", "--no-reboot"}) {
+    for (String option :
+        new String[] {
+          "--flat", "--memory", "--cpus", "--serial", "--no-reboot", "--disk", "--rng"
+        }) {
       assertTrue(r.out().contains(option), option + " in\n" + r.out());
     }
   }
@@ -79,6 +82,44 @@ class MainTest {
     assertTrue(r.err().startsWith("parasol: cannot read the guest image"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void diskOptionsAreCheckedBeforeTheVmStarts(@TempDir Path dir) throws Exception {
+    Result usage = parasol("run", "--flat", "x.bin", "--disk", ",ro");
+    assertEquals(2, usage.exitCode());
+    assertTrue(usage.err().contains("--disk takes FILE or FILE,ro, not ',ro'"), usage.err());
+    Path guest = Files.write(dir.resolve("guest.bin"), new byte[] {(byte) 0xF4});
+    Path missing = dir.resolve("missing.img");
+    Result absent =
+        parasol(
+            "run",
+            "--serial",
+            "none",
+            "--tpm",
+            "none",
+            "--flat",
+            guest.toString(),
+            "--disk",
+            missing + ",ro");
+    assertEquals(1, absent.exitCode(), absent.err());
+    assertEquals(
+        "parasol: the disk image " + missing + " is not a regular file", absent.err().strip());
+    Path odd = Files.write(dir.resolve("odd.img"), new byte[1000]);
+    Result ragged =
+        parasol(
+            "run",
+            "--serial",
+            "none",
+            "--tpm",
+            "none",
+            "--flat",
+            guest.toString(),
+            "--disk",
+            odd.toString(),
+            "--rng");
+    assertEquals(1, ragged.exitCode(), ragged.err());
+    assertTrue(ragged.err().contains("not a whole number of 512-byte sectors"), ragged.err());
   }
 
   @Test

@@ -81,6 +81,7 @@ public final class AcpiTables {
   private long tpmCrbBase = -1;
   private long tpmLogLength;
   private long tpmLogAddress;
+  private List<Dsdt.PrtEntry> pciRoutes = List.of();
 
   public static AcpiTables builder() {
     return new AcpiTables();
@@ -152,8 +153,17 @@ public final class AcpiTables {
     return this;
   }
 
-  /** The 32-bit PCI memory window(s): the MMIO hole below the IOAPIC minus the ECAM window. */
-  List<AddressRange> pciMemory32() {
+  /** The host bridge's {@code _PRT}: where PCI functions' INTx pins go (default: none). */
+  public AcpiTables pciInterruptRoutes(List<Dsdt.PrtEntry> routes) {
+    pciRoutes = List.copyOf(routes);
+    return this;
+  }
+
+  /**
+   * The 32-bit PCI memory window(s): the MMIO hole below the IOAPIC minus the ECAM window, as the
+   * host bridge's {@code _CRS} lists them (and where the VM builder places BARs).
+   */
+  public List<AddressRange> pciMemory32() {
     List<AddressRange> out = new ArrayList<>();
     if (mmioHoleStart < PCI_HOLE_32_END) {
       out.add(new AddressRange(mmioHoleStart, PCI_HOLE_32_END - mmioHoleStart));
@@ -194,7 +204,8 @@ public final class AcpiTables {
                 comPorts,
                 i8042,
                 rtc,
-                tpmCrbBase >= 0 ? tpmCrbBase : Dsdt.Layout.NO_TPM));
+                tpmCrbBase >= 0 ? tpmCrbBase : Dsdt.Layout.NO_TPM,
+                pciRoutes));
     long dsdtAt = align(facs + Facs.LENGTH, 16);
     long fadtAt = align(dsdtAt + dsdt.length, 16);
     byte[] fadt = Fadt.build(dsdtAt, facs, AcpiPmBlock.DEFAULT_BASE_PORT, SCI_IRQ);

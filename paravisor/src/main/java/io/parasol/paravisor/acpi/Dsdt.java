@@ -19,7 +19,8 @@ import java.util.Set;
  * Differentiated System Description Table (ACPI 6.5 §5.2.11.1), revision 2 (64-bit integers):
  *
  * <pre>
- * \_SB.PCI0          PNP0A08/PNP0A03 host bridge, _SEG 0, _BBN 0, _CRS: buses, I/O, memory
+ * \_SB.PCI0          PNP0A08/PNP0A03 host bridge, _SEG 0, _BBN 0, _CRS: buses, I/O, memory;
+ *                    _PRT (only with PCI functions that need it): INTx pins straight to GSIs
  * \_SB.PCI0.PDRC     PNP0C02 motherboard resource reserving the ECAM window (Linux only trusts
  *                    an MCFG area reserved here or in the E820 map)
  * \_SB.PCI0.ISA      the LPC/ISA bridge at 00:1F.0 as on QEMU's Q35, holding
@@ -45,9 +46,26 @@ public final class Dsdt {
       Set<PcComPort> comPorts,
       boolean i8042,
       boolean rtc,
-      long tpmCrbBase) {
+      long tpmCrbBase,
+      List<PrtEntry> pciRoutes) {
     /** {@link #tpmCrbBase} when there is no TPM. */
     public static final long NO_TPM = -1;
+
+    public Layout {
+      pciRoutes = List.copyOf(pciRoutes);
+    }
+  }
+
+  /**
+   * One {@code _PRT} entry (ACPI 6.5 §6.2.13): INTx {@code pin} (0 = INTA#) of {@code device} on
+   * bus 0 is wired to {@code gsi}, level-triggered and active low, with no link device.
+   */
+  public record PrtEntry(int device, int pin, int gsi) {
+    public PrtEntry {
+      if (device < 0 || device > 31 || pin < 0 || pin > 3 || gsi < 0) {
+        throw new IllegalArgumentException("_PRT entry " + device + "/" + pin + " -> " + gsi);
+      }
+    }
   }
 
   public static byte[] build(Layout l) {
@@ -63,6 +81,7 @@ public final class Dsdt {
                     name("_SEG", integer(0)),
                     name("_BBN", integer(0)),
                     name("_CRS", hostBridgeResources(l)),
+                    prt(l),
                     device(
                         "PDRC",
                         name("_HID", eisaId("PNP0C02")),
@@ -103,6 +122,26 @@ public final class Dsdt {
         name(
             "_CRS",
             new ResourceTemplate().memory32Fixed(true, l.tpmCrbBase(), TpmCrb.SIZE).toAml()));
+  }
+
+  /**
+   * The host bridge's interrupt routing table: address 0xDDDDFFFF (any function), pin, Zero, GSI.
+   */
+  private static byte[] prt(Layout l) {
+    if (l.pciRoutes().isEmpty()) {
+      return new byte[0];
+    }
+    byte[][] entries = new byte[l.pciRoutes().size()][];
+    for (int i = 0; i < entries.length; i++) {
+      PrtEntry e = l.pciRoutes().get(i);
+      entries[i] =
+          Aml.pkgOf(
+              integer((long) e.device() << 16 | 0xFFFF),
+              integer(e.pin()),
+              integer(0),
+              integer(e.gsi()));
+    }
+    return name("_PRT", Aml.pkgOf(entries));
   }
 
   private static byte[] hostBridgeResources(Layout l) {

@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>ACPI PM block</td><td>0x600 (PM1a_EVT), 0x604 (PM1a_CNT), 0x608 (PM_TMR)</td><td>SCI 9</td></tr>
  *   <tr><td>reset control</td><td>0xCF9</td><td></td></tr>
  *   <tr><td>PCI host bridge 00:00.0</td><td>0xCF8/0xCFC, ECAM 0xB0000000</td><td></td></tr>
+ *   <tr><td>virtio-pci functions 00:01.0…</td><td>BAR 0 in the 32-bit PCI window</td><td>MSI-X;
+ *   INTA# of device d on GSI 16 + d % 8 (level, active low; the DSDT's _PRT)</td></tr>
  *   <tr><td>POST code, debug console</td><td>0x80, 0xE9</td><td></td></tr>
  * </table>
  *
@@ -153,6 +155,33 @@ public final class PcChipset implements AutoCloseable {
       picInput.setLevel(asserted);
       ioApicInput.setLevel(asserted);
     };
+  }
+
+  /**
+   * The GSI (IOAPIC pin) of INTA# of PCI device {@code device} on bus 0: pins 16–23, which no ISA
+   * device uses, in turn by device number. The DSDT's {@code _PRT} says the same, so the guest
+   * programs them level-triggered, active low.
+   */
+  static int pciIntxGsi(int device) {
+    return 16 + device % 8;
+  }
+
+  private final java.util.Map<Integer, WiredOrLine> pciIntx = new java.util.HashMap<>();
+
+  /**
+   * A new INTx input on IOAPIC pin {@code gsi}: asserted drives the pin low (PCI interrupts are
+   * active low and shared, wired-OR). The pin idles high from the first call.
+   */
+  synchronized InterruptLine pciIntx(int gsi) {
+    WiredOrLine line =
+        pciIntx.computeIfAbsent(
+            gsi,
+            irq -> {
+              InterruptLine pin = ioApic.pin(irq);
+              pin.setLevel(true);
+              return new WiredOrLine(asserted -> pin.setLevel(!asserted));
+            });
+    return line.newInput();
   }
 
   /** Where local-APIC EOIs of level-triggered vectors go. */

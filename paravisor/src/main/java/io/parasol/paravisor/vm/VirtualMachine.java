@@ -15,18 +15,22 @@ import io.parasol.machine.memory.GuestMemoryException;
 import io.parasol.machine.time.SystemTimeSource;
 import io.parasol.machine.time.TimeSource;
 import io.parasol.paravisor.acpi.AcpiTables;
+import io.parasol.paravisor.acpi.Dsdt;
 import io.parasol.paravisor.attest.GuestAttestation;
 import io.parasol.paravisor.boot.BootException;
 import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.boot.BootMeasurement;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.paravisor.pci.PciMemoryWindow;
 import io.parasol.paravisor.tpm.MeasuredBoot;
 import io.parasol.paravisor.tpm.TpmCrb;
+import io.parasol.paravisor.virtio.VirtioPciFunction;
 import io.parasol.tpm.TpmEngine;
 import io.parasol.tpm.TpmPlatform;
 import io.parasol.tpm.client.TpmCommandException;
 import io.parasol.tpm.eventlog.TcgEventLog;
+import io.parasol.virtio.device.VirtioDevice;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -56,6 +60,7 @@ public final class VirtualMachine implements AutoCloseable {
   private final VmLifecycle lifecycle;
   private final SystemTimeSource ownedTime;
   private final TpmCrb tpmCrb;
+  private final List<VirtioPciFunction> virtioFunctions;
   private final List<Thread> vcpuThreads = new ArrayList<>();
   private boolean started;
   private boolean closed;
@@ -66,8 +71,10 @@ public final class VirtualMachine implements AutoCloseable {
       PcChipset chipset,
       VmLifecycle lifecycle,
       SystemTimeSource ownedTime,
-      TpmCrb tpmCrb) {
+      TpmCrb tpmCrb,
+      List<VirtioPciFunction> virtioFunctions) {
     this.partition = partition;
+    this.virtioFunctions = List.copyOf(virtioFunctions);
     this.bus = bus;
     this.chipset = chipset;
     this.lifecycle = lifecycle;
@@ -153,6 +160,11 @@ public final class VirtualMachine implements AutoCloseable {
     return Optional.ofNullable(tpmCrb);
   }
 
+  /** The virtio-pci functions, in the order {@link Builder#virtio} added them. */
+  public List<VirtioPciFunction> virtioFunctions() {
+    return virtioFunctions;
+  }
+
   private void joinVcpus() throws InterruptedException {
     for (Thread t : vcpuThreads) {
       t.join();
@@ -171,6 +183,9 @@ public final class VirtualMachine implements AutoCloseable {
       joinVcpus();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (VirtioPciFunction f : virtioFunctions) {
+      f.reset(); // stops the device's work on this VM's memory; its owner closes the device
     }
     chipset.close();
     if (tpmCrb != null) {
@@ -204,6 +219,7 @@ public final class VirtualMachine implements AutoCloseable {
     private TpmPlatform tpmPlatform;
     private boolean tpmStateSealed;
     private HardwareReportSource hardwareReports;
+    private final List<VirtioDevice> virtioDevices = new ArrayList<>();
 
     private Builder() {}
 
@@ -271,6 +287,17 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
+     * Adds a virtio device as a virtio-pci modern function at 00:01.0, 00:02.0… in the order added:
+     * BAR 0 in the host bridge's 32-bit memory window, MSI-X, INTA# on GSI 16 + device % 8 (in the
+     * _PRT). device outlives the VM (a guest reboot builds a new VM around it): the VM resets it
+     * when it closes, and its owner closes it.
+     */
+    public Builder virtio(VirtioDevice device) {
+      virtioDevices.add(Objects.requireNonNull(device, "device"));
+      return this;
+    }
+
+    /**
      * Gives the VM a TPM 2.0: a {@link TpmCrb} at {@link TpmCrb#DEFAULT_BASE} in front of {@code
      * engine}, and the ACPI {@code TPM2} table and {@code MSFT0101} device that lead the guest to
      * it. {@link #build} power cycles the TPM through {@code platform} ({@code _TPM_Init}), as a
@@ -315,6 +342,7 @@ public final class VirtualMachine implements AutoCloseable {
       SystemTimeSource ownedTime = null;
       PcChipset chipset = null;
       TpmCrb crb = null;
+      List<VirtioPciFunction> functions = new ArrayList<>();
       try {
         TimeSource clock = time;
         if (clock == null) {
@@ -334,6 +362,7 @@ public final class VirtualMachine implements AutoCloseable {
           bus.register(d);
         }
         GuestAttestation attestation = null;
+        addVirtioFunctions(partition, bus, chipset, functions);
         if (tpmEngine != null) {
           attestation =
               new GuestAttestation(
@@ -363,8 +392,11 @@ public final class VirtualMachine implements AutoCloseable {
             memorySizeBytes >> 20,
             vcpuCount,
             partition.isolationType());
-        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime, crb);
+        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime, crb, functions);
       } catch (HypervisorException | BootException | RuntimeException e) {
+        for (VirtioPciFunction f : functions) {
+          f.reset();
+        }
         if (chipset != null) {
           chipset.close();
         }
@@ -379,10 +411,6 @@ public final class VirtualMachine implements AutoCloseable {
       }
     }
 
-    /**
-     * Describes the PC chipset in ACPI tables at the start of the BIOS area, where an OS that boots
-     * without firmware (Linux through its boot protocol) scans for the RSDP.
-     */
     /**
      * Starts the TPM, measures the platform and the boot image into it and writes the event log
      * where the TPM2 table says it is.
@@ -410,11 +438,57 @@ public final class VirtualMachine implements AutoCloseable {
       LOG.info("measured boot: {} events into PCR banks {}", log.events().size(), log.banks());
     }
 
-    private static byte[] writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
-      AcpiTables tables =
-          AcpiTables.builder()
-              .partition(partition.config())
-              .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT);
+    /** The first device number virtio functions take on bus 0 (00:00.0 is the host bridge). */
+    static final int FIRST_VIRTIO_SLOT = 1;
+
+    /** The last: 00:1F belongs to the ISA bridge the DSDT describes. */
+    static final int LAST_VIRTIO_SLOT = 0x1E;
+
+    private void addVirtioFunctions(
+        Partition partition, ChipsetBus bus, PcChipset chipset, List<VirtioPciFunction> out) {
+      if (virtioDevices.size() > LAST_VIRTIO_SLOT - FIRST_VIRTIO_SLOT + 1) {
+        throw new IllegalArgumentException(
+            "at most " + (LAST_VIRTIO_SLOT - FIRST_VIRTIO_SLOT + 1) + " virtio devices");
+      }
+      PciMemoryWindow window = new PciMemoryWindow(acpiTables(partition).pciMemory32());
+      for (int i = 0; i < virtioDevices.size(); i++) {
+        int slot = FIRST_VIRTIO_SLOT + i;
+        int irq = PcChipset.pciIntxGsi(slot);
+        VirtioPciFunction f =
+            new VirtioPciFunction(
+                String.format("virtio-pci-00:%02x.0", slot),
+                virtioDevices.get(i),
+                partition.memory(),
+                partition.msiTarget(),
+                chipset.pciIntx(irq),
+                bus);
+        f.setInterruptLine(irq);
+        chipset.pci().registerDevice(0, slot, 0, f);
+        out.add(f);
+        f.placeBar(window.allocate(VirtioPciFunction.BAR_SIZE));
+        LOG.debug(
+            "{}: virtio device {}, BAR 0 at {}", f, virtioDevices.get(i).deviceId(), f.mappedBar());
+      }
+    }
+
+    private AcpiTables acpiTables(Partition partition) {
+      List<Dsdt.PrtEntry> routes = new ArrayList<>();
+      for (int i = 0; i < virtioDevices.size(); i++) {
+        int slot = FIRST_VIRTIO_SLOT + i;
+        routes.add(new Dsdt.PrtEntry(slot, 0, PcChipset.pciIntxGsi(slot)));
+      }
+      return AcpiTables.builder()
+          .partition(partition.config())
+          .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT)
+          .pciInterruptRoutes(routes);
+    }
+
+    /**
+     * Describes the PC chipset in ACPI tables at the start of the BIOS area, where an OS that boots
+     * without firmware (Linux through its boot protocol) scans for the RSDP; returns their bytes.
+     */
+    private byte[] writeAcpiTables(Partition partition, TpmCrb crb) throws BootException {
+      AcpiTables tables = acpiTables(partition);
       if (crb != null) {
         tables.tpmCrb(crb.region().base(), MeasuredBoot.LOG_SIZE, MeasuredBoot.LOG_ADDRESS);
       }

@@ -28,6 +28,7 @@ class IaslDisassemblyTest {
           .partition(new PartitionConfig(6L << 30, 4))
           .pciMemory64(64L << 30)
           .tpmCrb(TpmCrb.DEFAULT_BASE, 0x10000, 0x7FF0000)
+          .pciInterruptRoutes(List.of(new Dsdt.PrtEntry(1, 0, 17), new Dsdt.PrtEntry(2, 0, 18)))
           .build(AcpiTables.BIOS_AREA_BASE);
 
   @TempDir static Path dir;
@@ -145,6 +146,9 @@ class IaslDisassemblyTest {
             "Name (_HID, \"MSFT0101\"",
             "Name (_CID, \"MSFT0101\"",
             "Name (_STA, 0x0F)",
+            "Name (_PRT, Package (0x02)",
+            "0x0001FFFF",
+            "0x0002FFFF",
             "0xFED40000,         // Address Base\n"
                 + "                    0x00001000,         // Address Length")) {
       assertTrue(dsl.contains(expected), expected + " missing in:\n" + dsl);

@@ -7,8 +7,8 @@ import io.parasol.igvm.format.DirectiveHeader.ParameterInsert;
 import io.parasol.igvm.format.DirectiveHeader.VpContext;
 import io.parasol.igvm.format.IgvmFile;
 import io.parasol.igvm.format.PageDataType;
-import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * (normal and VMSA pages), a page type and the GPA (SNP ABI §8.17, format reference B1).
  *
  * <p>The page-contents hashes do not depend on each other, so they are computed in parallel on the
- * common pool; only the 112-byte PAGE_INFO chain is sequential.
+ * common pool; only the 112-byte PAGE_INFO chain is sequential. SHA-384 is OpenSSL's libcrypto when
+ * the system has it, else the JDK's ({@link Sha384}).
  */
 public final class SnpLaunchDigest {
   public static final int PAGE_TYPE_NORMAL = 1;
@@ -35,6 +36,11 @@ public final class SnpLaunchDigest {
 
   /** The launch digest of the platform with mask bit {@code platformBit}. */
   public static byte[] compute(IgvmFile file, int platformBit) {
+    return compute(file, platformBit, Sha384::create);
+  }
+
+  /** The same with SHA-384 instances from {@code sha384} (one per thread). */
+  static byte[] compute(IgvmFile file, int platformBit, Supplier<Sha384> sha384) {
     Pages pages = new Pages();
     ParameterAreas areas = new ParameterAreas(file);
     for (DirectiveHeader d : file.directivesFor(platformBit)) {
@@ -65,7 +71,7 @@ public final class SnpLaunchDigest {
         default -> {}
       }
     }
-    return pages.digest();
+    return pages.digest(sha384);
   }
 
   /** The pages in launch order; a null contents means 48 zero bytes in PAGE_INFO.CONTENTS. */
@@ -87,7 +93,7 @@ public final class SnpLaunchDigest {
       count++;
     }
 
-    byte[] digest() {
+    byte[] digest(Supplier<Sha384> sha384) {
       byte[][] hashes = new byte[count][];
       int chunk = 256;
       int chunks = (count + chunk - 1) / chunk;
@@ -95,15 +101,15 @@ public final class SnpLaunchDigest {
       (chunks > 1 ? range.parallel() : range)
           .forEach(
               c -> {
-                MessageDigest sha = Digests.sha384();
+                Sha384 sha = sha384.get();
                 for (int i = c * chunk; i < Math.min(count, (c + 1) * chunk); i++) {
                   Blob data = contents[i];
                   if (data != null) {
-                    hashes[i] = data.isEmpty() ? ZERO_PAGE_HASH : hash(sha, data);
+                    hashes[i] = data.isEmpty() ? ZERO_PAGE_HASH : sha.digest(data);
                   }
                 }
               });
-      MessageDigest sha = Digests.sha384();
+      Sha384 sha = sha384.get();
       byte[] info = new byte[PAGE_INFO_BYTES];
       byte[] ld = new byte[48];
       for (int i = 0; i < count; i++) {
@@ -122,15 +128,9 @@ public final class SnpLaunchDigest {
         for (int b = 0; b < 8; b++) {
           info[0x68 + b] = (byte) (gpa >>> (8 * b));
         }
-        sha.update(info);
-        ld = sha.digest();
+        ld = sha.digest(info);
       }
       return ld;
-    }
-
-    private static byte[] hash(MessageDigest sha, Blob data) {
-      data.update(sha);
-      return sha.digest();
     }
   }
 }

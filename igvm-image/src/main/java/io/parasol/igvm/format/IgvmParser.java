@@ -184,7 +184,8 @@ public final class IgvmParser {
       List<PlatformHeader> platformHeaders = new ArrayList<>();
       List<InitializationHeader> initializations = new ArrayList<>();
       List<DirectiveHeader> directives = new ArrayList<>();
-      List<Integer> offsets = new ArrayList<>();
+      int[] offsets = new int[64]; // of each header, for errors between headers
+      int headers = 0;
       HeaderType.Group current = HeaderType.Group.PLATFORM;
       int at = start;
       while (at < end) {
@@ -254,7 +255,10 @@ public final class IgvmParser {
           case INITIALIZATION -> initializations.add((InitializationHeader) header);
           case DIRECTIVE -> directives.add((DirectiveHeader) header);
         }
-        offsets.add(at);
+        if (headers == offsets.length) {
+          offsets = java.util.Arrays.copyOf(offsets, headers * 2);
+        }
+        offsets[headers++] = at;
         at += 8 + (int) padded;
       }
       try {
@@ -266,8 +270,7 @@ public final class IgvmParser {
         if (v == null) {
           throw new IgvmFormatException(start, e.getMessage());
         }
-        throw new IgvmFormatException(
-            offsets.isEmpty() ? start : offsets.get(v.headerIndex()), v.rule());
+        throw new IgvmFormatException(headers == 0 ? start : offsets[v.headerIndex()], v.rule());
       }
     }
 

@@ -10,7 +10,7 @@ import java.security.MessageDigest;
  * (full speed from the first page and straight from a mapped file), else the JDK. Both give the
  * same digests ({@code Sha384Test}). An instance is for one thread at a time.
  */
-abstract sealed class Sha384 {
+abstract class Sha384 {
   /** An instance for the calling thread: libcrypto when present, else the JDK. */
   static Sha384 create() {
     return LibCrypto.get().<Sha384>map(Native::new).orElseGet(Jdk::new);

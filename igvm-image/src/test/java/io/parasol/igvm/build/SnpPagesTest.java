@@ -34,14 +34,14 @@ class SnpPagesTest {
   @TempDir Path dir;
 
   private IgvmFile build(String platforms) throws Exception {
-    byte[] payload = new byte[3 * 4096];
+    byte[] payload = new byte[700 * 4096]; // three chunks of page hashes
     new Random(5).nextBytes(payload);
     Files.write(dir.resolve("guest.bin"), payload);
     Path recipe = dir.resolve("recipe.json");
     Files.writeString(
         recipe,
         """
-        {"platforms": [%s], "memory": {"bytes": "4M"},
+        {"platforms": [%s], "memory": {"bytes": "8M"},
          "payload": {"pages": [{"gpa": "0x100000", "file": "guest.bin"}],
                      "entry": {"mode": "protected32", "rip": "0x100000"}}}
         """
@@ -127,21 +127,21 @@ class SnpPagesTest {
   @Test
   void recipeGivenGpas() throws Exception {
     IgvmFile file =
-        build("{\"type\": \"snp\", \"secrets\": \"0x200000\", \"cpuid\": \"0x201000\"}");
-    assertEquals(0x200000, pagesOfType(file, PageDataType.SECRETS).get(0).gpa());
-    assertEquals(0x201000, pagesOfType(file, PageDataType.CPUID_DATA).get(0).gpa());
+        build("{\"type\": \"snp\", \"secrets\": \"0x600000\", \"cpuid\": \"0x601000\"}");
+    assertEquals(0x600000, pagesOfType(file, PageDataType.SECRETS).get(0).gpa());
+    assertEquals(0x601000, pagesOfType(file, PageDataType.CPUID_DATA).get(0).gpa());
   }
 
   @Test
   void badGpasAreRejectedWithTheFieldNamed() throws Exception {
     for (String[] c :
         new String[][] {
-          {"{\"type\": \"snp\", \"secrets\": \"0x200800\"}", "/platforms/0/secrets"},
+          {"{\"type\": \"snp\", \"secrets\": \"0x600800\"}", "/platforms/0/secrets"},
           {"{\"type\": \"snp\", \"cpuid\": \"0xA000\"}", "/platforms/0/cpuid"},
-          {"{\"type\": \"tdx\", \"cpuid\": \"0x200000\"}", "/platforms/0/cpuid"},
+          {"{\"type\": \"tdx\", \"cpuid\": \"0x600000\"}", "/platforms/0/cpuid"},
           {"{\"type\": \"snp\", \"secrets\": \"0x101000\"}", "overlaps guest.bin"},
           {"{\"type\": \"snp\", \"cpuid\": \"0x8000\"}", "overlaps the parameter area"},
-          {"{\"type\": \"snp\", \"cpuid\": \"0x400000\"}", "outside the recipe's"},
+          {"{\"type\": \"snp\", \"cpuid\": \"0x800000\"}", "outside the recipe's"},
         }) {
       BuildException e = assertThrows(BuildException.class, () -> build(c[0]), c[0]);
       assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
@@ -159,10 +159,10 @@ class SnpPagesTest {
     String digest = snpDigest(file);
     assertEquals(reference(file, 0x1), digest);
 
-    IgvmFile moved = build("{\"type\": \"snp\", \"secrets\": \"0x200000\"}");
+    IgvmFile moved = build("{\"type\": \"snp\", \"secrets\": \"0x600000\"}");
     assertNotEquals(digest, snpDigest(moved));
     assertEquals(reference(moved, 0x1), snpDigest(moved));
-    IgvmFile movedCpuid = build("{\"type\": \"snp\", \"cpuid\": \"0x200000\"}");
+    IgvmFile movedCpuid = build("{\"type\": \"snp\", \"cpuid\": \"0x600000\"}");
     assertNotEquals(digest, snpDigest(movedCpuid));
     assertNotEquals(snpDigest(moved), snpDigest(movedCpuid));
 

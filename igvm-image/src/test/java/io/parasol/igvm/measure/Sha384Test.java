@@ -64,4 +64,52 @@ class Sha384Test {
           name);
     }
   }
+
+  @Test
+  void manyChunksHashedByEveryThreadGiveTheSameDigestAsTheJdkAlone() throws Exception {
+    Random random = new Random(9);
+    java.util.List<io.parasol.igvm.format.DirectiveHeader> pages = new java.util.ArrayList<>();
+    for (int i = 0; i < 2000; i++) { // eight chunks of 256 pages
+      byte[] page = new byte[i % 7 == 0 ? 0 : 4096]; // some pages without data
+      random.nextBytes(page);
+      pages.add(
+          io.parasol.igvm.format.DirectiveHeader.PageData.normal(
+              (long) i * 4096, 1, Blob.of(page)));
+    }
+    var file =
+        new io.parasol.igvm.format.IgvmFile(
+            io.parasol.igvm.format.FormatRevision.V1,
+            java.util.List.of(
+                io.parasol.igvm.format.PlatformHeader.SupportedPlatform.of(
+                    PlatformType.SEV_SNP, 1)),
+            java.util.List.of(),
+            pages);
+    byte[] jdk = SnpLaunchDigest.compute(file, 1, Sha384::jdk);
+    for (int run = 0; run < 5; run++) {
+      assertArrayEquals(jdk, SnpLaunchDigest.compute(file, 1, Sha384::create));
+      assertArrayEquals(jdk, SnpLaunchDigest.compute(file, 1, Sha384::jdk));
+    }
+    // A hash that fails in any thread fails the digest with its own message.
+    var failing = new java.util.concurrent.atomic.AtomicInteger();
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class,
+            () ->
+                SnpLaunchDigest.compute(
+                    file, 1, () -> failing.incrementAndGet() == 2 ? new Failing() : Sha384.jdk()));
+    assertEquals("test failure", e.getMessage());
+  }
+
+  /** A hash that always fails, as libcrypto would if EVP_Digest returned 0. */
+  private static final class Failing extends Sha384 {
+    @Override
+    byte[] digest(Blob data) {
+      throw new IllegalStateException("test failure");
+    }
+
+    @Override
+    byte[] digest(byte[] data) {
+      throw new IllegalStateException("test failure");
+    }
+  }
 }

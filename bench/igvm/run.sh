@@ -12,7 +12,7 @@
 # less with the machine's load than the wall-clock ratios.
 #
 # What Parasol does here (see README, Benchmarks): it maps the file instead of reading it, hashes
-# the pages with OpenSSL's libcrypto through FFM on both cores while this thread extends the
+# the pages with OpenSSL's libcrypto through FFM on both cores while one thread extends the
 # PAGE_INFO chain, and the launcher runs `igvm` commands with an AOT cache and C1 only. Latest
 # (2026-11-21, load average 4.8-5.8 from other builds on the 2 cores): in-process 1.06x, end-to-end
 # 0.64x, per CPU second 0.61x (before: 0.43x, 0.28x, 0.29x at load 2.4); in a round where the

@@ -11,6 +11,13 @@
 # and the ratio of CPU time (user+sys of the whole processes, JIT threads included), which moves
 # less with the machine's load than the wall-clock ratios.
 #
+# What Parasol does here (see README, Benchmarks): it maps the file instead of reading it, hashes
+# the pages with OpenSSL's libcrypto through FFM on both cores while one thread extends the
+# PAGE_INFO chain, and the launcher runs `igvm` commands with an AOT cache and C1 only. Latest
+# (2026-11-21, load average 4.8-5.8 from other builds on the 2 cores): in-process 1.06x, end-to-end
+# 0.64x, per CPU second 0.61x (before: 0.43x, 0.28x, 0.29x at load 2.4); in a round where the
+# other load paused, end-to-end was 1.16x.
+#
 #   bench/igvm/run.sh [MIB]     MIB = payload size in MiB (default 256)
 #
 # Needs a JDK 25 and coreutils; builds Parasol if needed (outside the timing).
@@ -23,7 +30,9 @@ case "$MIB" in ""|*[!0-9]*|0) echo "usage: $0 [MIB]  (MIB: payload size in MiB, 
 
 BUILD="$parasol_root/bench/igvm/target"
 mkdir -p "$BUILD"
-"$parasol_root/parasol" --help >/dev/null # builds Parasol first if needed, outside the timing
+# Builds Parasol if needed and makes the `igvm` commands' AOT cache (see the launcher), outside
+# the timing.
+"$parasol_root/parasol" igvm --help >/dev/null
 
 payload="$BUILD/payload-$MIB.bin"
 image="$BUILD/image-$MIB.igvm"

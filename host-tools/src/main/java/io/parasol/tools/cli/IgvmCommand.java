@@ -63,7 +63,6 @@ final class IgvmCommand implements Runnable {
   record Loaded(IgvmFile file, long bytes) {}
 
   static Loaded load(Path path) throws Failure {
-    byte[] bytes;
     try {
       if (Files.exists(path) && !Files.isRegularFile(path)) {
         throw new Failure(EXIT_IO, "cannot read " + path + ": not a regular file");
@@ -72,14 +71,13 @@ final class IgvmCommand implements Runnable {
         throw new Failure(
             EXIT_INVALID, path + " is larger than 2 GiB, which Parasol does not read");
       }
-      bytes = Files.readAllBytes(path);
+      // Large files are mapped, not copied: the pages are hashed straight from the page cache.
+      IgvmFile file = IgvmParser.parse(path);
+      return new Loaded(file, Files.size(path));
     } catch (IOException e) {
       throw new Failure(EXIT_IO, "cannot read " + path + ": " + reason(e));
     } catch (OutOfMemoryError e) {
       throw new Failure(EXIT_IO, "cannot read " + path + ": it does not fit in memory");
-    }
-    try {
-      return new Loaded(IgvmParser.parse(bytes), bytes.length);
     } catch (IgvmFormatException e) {
       throw new Failure(EXIT_INVALID, path + ": " + e.getMessage());
     }

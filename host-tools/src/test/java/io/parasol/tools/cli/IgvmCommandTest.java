@@ -246,4 +246,46 @@ class IgvmCommandTest {
     assertEquals(1, bad.exitCode());
     assertTrue(bad.err().contains("/platforms must be a non-empty array"), bad.err());
   }
+
+  /**
+   * An image of 1 MiB or more is memory-mapped: it measures to the digest of the same bytes read
+   * into an array, and a truncated one fails with a sentence and exit code 3.
+   */
+  @Test
+  void aMappedImageMeasuresAsAnArrayAndATruncatedOneFailsCleanly(@TempDir Path dir)
+      throws Exception {
+    byte[] guest = new byte[2 << 20];
+    new java.util.Random(6).nextBytes(guest);
+    Files.write(dir.resolve("guest.bin"), guest);
+    Path recipe = dir.resolve("r.json");
+    Files.writeString(
+        recipe,
+        "{\"platforms\": [{\"type\": \"snp\"}, {\"type\": \"tdx\"}, {\"type\": \"vbs\"}],"
+            + " \"memory\": {\"bytes\": \"8M\"},"
+            + " \"payload\": {\"pages\": [{\"gpa\": \"0x100000\", \"file\": \"guest.bin\"}],"
+            + " \"entry\": {\"mode\": \"protected32\", \"rip\": \"0x100000\"}}}");
+    Path image = dir.resolve("big.igvm");
+    assertEquals(
+        0,
+        parasol("igvm", "build", "--recipe", recipe.toString(), "--out", image.toString())
+            .exitCode());
+    byte[] bytes = Files.readAllBytes(image);
+    assertTrue(bytes.length > (1 << 20));
+    MainTest.Result measured = parasol("igvm", "measure", "--json", image.toString());
+    assertEquals(0, measured.exitCode(), measured.err());
+    JsonNode json = new ObjectMapper().readTree(measured.out());
+    java.util.List<io.parasol.igvm.measure.LaunchMeasurement> expected =
+        io.parasol.igvm.measure.LaunchMeasurements.of(
+            io.parasol.igvm.format.IgvmParser.parse(bytes));
+    assertEquals(3, json.size());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(expected.get(i).hex(), json.get(i).get("digest").asText());
+    }
+    Path truncated = dir.resolve("truncated.igvm");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 4096));
+    MainTest.Result broken = parasol("igvm", "measure", truncated.toString());
+    assertEquals(3, broken.exitCode(), broken.err());
+    assertTrue(broken.err().contains("total_file_size"), broken.err());
+    assertFalse(broken.err().contains("Exception"), broken.err());
+  }
 }

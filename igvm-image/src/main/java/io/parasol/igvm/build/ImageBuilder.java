@@ -12,6 +12,7 @@ import io.parasol.igvm.format.FormatRevision;
 import io.parasol.igvm.format.IgvmFile;
 import io.parasol.igvm.format.InitializationHeader;
 import io.parasol.igvm.format.InitializationHeader.GuestPolicy;
+import io.parasol.igvm.format.PageDataType;
 import io.parasol.igvm.format.ParameterKind;
 import io.parasol.igvm.format.PlatformHeader;
 import io.parasol.igvm.format.PlatformHeader.SupportedPlatform;
@@ -32,10 +33,13 @@ import java.util.List;
  *   <li>directives in a fixed order: parameter area 0 ({@link Layout}) with VP_COUNT, COMMAND_LINE
  *       and MEMORY_MAP and its PARAMETER_INSERT; the GDT and page-table pages; the payload pages in
  *       ascending file order (Linux: boot_params, command line, kernel, initrd; raw: as listed);
+ *       for an SEV-SNP platform its secrets page (SECRETS, no data) and its CPUID page (CPUID_DATA,
+ *       {@link SnpCpuidPage}), at the recipe's GPAs or {@link Layout}'s, with that platform's mask;
  *       REQUIRED_MEMORY for the RAM; one VP context per platform in platform order (none for TDX,
  *       whose VPs start in the architectural reset state);
- *   <li>every page, builder's or payload's, is shared by all platforms (one mask); a page of zeros
- *       is written without data (file offset 0), which every platform measures as a zero page;
+ *   <li>every other page, builder's or payload's, is shared by all platforms (one mask); a page of
+ *       zeros is written without data (file offset 0), which every platform measures as a zero
+ *       page;
  *   <li>the writer's layout: data in order of first use, identical pages stored once.
  * </ol>
  */
@@ -75,9 +79,10 @@ public final class ImageBuilder {
     directives.add(new ParameterInsert(Layout.PARAMETER_AREA_GPA, all, 0));
 
     List<Region> regions = new ArrayList<>();
-    regions.add(new Region(Layout.GDT_GPA, Blob.of(VpContexts.gdt()), false, "the GDT"));
+    regions.add(new Region(Layout.GDT_GPA, Blob.of(VpContexts.gdt()), false, "the GDT", all));
     regions.add(
-        new Region(Layout.PML4_GPA, Blob.of(VpContexts.pageTables()), false, "the page tables"));
+        new Region(
+            Layout.PML4_GPA, Blob.of(VpContexts.pageTables()), false, "the page tables", all));
     EntryState entry;
     switch (recipe.payload()) {
       case Recipe.LinuxPayload linux -> {
@@ -91,15 +96,20 @@ public final class ImageBuilder {
                 recipe.memoryBytes());
         regions.add(
             new Region(
-                boot.bootParams.gpa(), Blob.of(boot.bootParams.bytes()), false, "boot_params"));
+                boot.bootParams.gpa(),
+                Blob.of(boot.bootParams.bytes()),
+                false,
+                "boot_params",
+                all));
         regions.add(
             new Region(
-                boot.cmdline.gpa(), Blob.of(boot.cmdline.bytes()), false, "the command line"));
+                boot.cmdline.gpa(), Blob.of(boot.cmdline.bytes()), false, "the command line", all));
         regions.add(
-            new Region(boot.kernel.gpa(), Blob.of(boot.kernel.bytes()), false, "the kernel"));
+            new Region(boot.kernel.gpa(), Blob.of(boot.kernel.bytes()), false, "the kernel", all));
         if (boot.initrd != null) {
           regions.add(
-              new Region(boot.initrd.gpa(), Blob.of(boot.initrd.bytes()), false, "the initrd"));
+              new Region(
+                  boot.initrd.gpa(), Blob.of(boot.initrd.bytes()), false, "the initrd", all));
         }
         entry = boot.entry;
       }
@@ -120,28 +130,46 @@ public final class ImageBuilder {
                   blob.gpa(),
                   Blob.of(bytes),
                   blob.unmeasured(),
-                  blob.file().getFileName().toString()));
+                  blob.file().getFileName().toString(),
+                  all));
         }
         entry = pages.entry();
+      }
+    }
+    for (int i = 0; i < recipe.platforms().size(); i++) {
+      Recipe.PlatformSpec spec = recipe.platforms().get(i);
+      if (spec.snp().isPresent()) {
+        Recipe.SnpPages snp = spec.snp().get();
+        regions.add(
+            new Region(
+                snp.secretsGpa(),
+                Blob.empty(),
+                PageDataType.SECRETS,
+                "the SEV-SNP secrets page",
+                1 << i));
+        regions.add(
+            new Region(
+                snp.cpuidGpa(),
+                Blob.of(SnpCpuidPage.page()),
+                PageDataType.CPUID_DATA,
+                "the SEV-SNP CPUID page",
+                1 << i));
       }
     }
     checkOverlaps(regions, recipe.memoryBytes());
     long total = 0;
     for (Region r : regions) {
-      total += (r.data.length() + PAGE - 1) / PAGE;
+      total += r.pages();
     }
     long done = 0;
     for (Region r : regions) {
       int flags = r.unmeasured ? PageData.FLAG_UNMEASURED : 0;
-      for (int offset = 0; offset < r.data.length(); offset += PAGE) {
+      for (long p = 0; p < r.pages(); p++) {
+        int offset = (int) (p * PAGE);
         Blob page = r.data.slice(offset, Math.min(PAGE, r.data.length() - offset));
         directives.add(
             new PageData(
-                r.gpa + offset,
-                all,
-                flags,
-                io.parasol.igvm.format.PageDataType.NORMAL,
-                page.isAllZero() ? Blob.empty() : page));
+                r.gpa + offset, r.mask, flags, r.type, page.isAllZero() ? Blob.empty() : page));
         done++;
         if ((done & 0x3FF) == 0 || done == total) {
           progress.pages(done, total);
@@ -163,9 +191,23 @@ public final class ImageBuilder {
     return new IgvmFile(FormatRevision.V1, platforms, inits, directives);
   }
 
-  private record Region(long gpa, Blob data, boolean unmeasured, String what) {
+  /** Pages at {@code gpa}; a region without data is one page without data. */
+  private record Region(
+      long gpa, Blob data, boolean unmeasured, PageDataType type, String what, int mask) {
+    Region(long gpa, Blob data, boolean unmeasured, String what, int mask) {
+      this(gpa, data, unmeasured, PageDataType.NORMAL, what, mask);
+    }
+
+    Region(long gpa, Blob data, PageDataType type, String what, int mask) {
+      this(gpa, data, false, type, what, mask);
+    }
+
+    long pages() {
+      return Math.max(1, (data.length() + PAGE - 1L) / PAGE);
+    }
+
     long end() {
-      return gpa + ((data.length() + PAGE - 1L) / PAGE) * PAGE;
+      return gpa + pages() * PAGE;
     }
   }
 

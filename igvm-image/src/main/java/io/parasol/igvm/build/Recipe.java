@@ -22,7 +22,8 @@ import java.util.Set;
  *
  * <pre>{@code
  * {
- *   "platforms": [ {"type": "snp", "policy": "0x30000"}, {"type": "tdx"}, {"type": "vbs"},
+ *   "platforms": [ {"type": "snp", "policy": "0x30000", "secrets": "0xA000", "cpuid": "0xB000"},
+ *                  {"type": "tdx"}, {"type": "vbs"},
  *                  {"type": "native"} ],
  *   "memory": {"bytes": "256M"},
  *   "payload": {"linux": {"kernel": "vmlinuz", "initrd": "initrd.img",
@@ -46,7 +47,33 @@ public record Recipe(List<PlatformSpec> platforms, long memoryBytes, Payload pay
    *
    * @param policy the GUEST_POLICY (SNP guest policy; TDX attributes), empty for none
    */
-  public record PlatformSpec(PlatformType type, Optional<Long> policy) {}
+  public record PlatformSpec(PlatformType type, Optional<Long> policy, Optional<SnpPages> snp) {
+    /** A platform whose SEV-SNP pages, if it is SEV_SNP, are at the default GPAs. */
+    public PlatformSpec(PlatformType type, Optional<Long> policy) {
+      this(
+          type,
+          policy,
+          type == PlatformType.SEV_SNP ? Optional.of(SnpPages.DEFAULT) : Optional.empty());
+    }
+
+    public PlatformSpec {
+      if (snp.isPresent() != (type == PlatformType.SEV_SNP)) {
+        throw new IllegalArgumentException(
+            "SNP pages belong to an SEV_SNP platform, and only there");
+      }
+    }
+  }
+
+  /**
+   * Where an SEV-SNP image has its secrets page (page data type SECRETS, filled by the PSP) and its
+   * CPUID page (CPUID_DATA, {@link SnpCpuidPage}): recipe fields {@code "secrets"} and {@code
+   * "cpuid"} of the snp platform, by default {@link Layout#SNP_SECRETS_GPA} and {@link
+   * Layout#SNP_CPUID_GPA}.
+   */
+  public record SnpPages(long secretsGpa, long cpuidGpa) {
+    public static final SnpPages DEFAULT =
+        new SnpPages(Layout.SNP_SECRETS_GPA, Layout.SNP_CPUID_GPA);
+  }
 
   /** What the guest runs. */
   public sealed interface Payload permits LinuxPayload, PagesPayload {}
@@ -130,7 +157,7 @@ public record Recipe(List<PlatformSpec> platforms, long memoryBytes, Payload pay
         String at = "/platforms/" + i;
         JsonNode p = platformsNode.get(i);
         object(p, at);
-        allowed(p, at, "type", "policy");
+        allowed(p, at, "type", "policy", "secrets", "cpuid");
         String type = text(required(p, at, "type"), at + "/type");
         PlatformType platform =
             switch (type.toLowerCase(Locale.ROOT)) {
@@ -154,7 +181,22 @@ public record Recipe(List<PlatformSpec> platforms, long memoryBytes, Payload pay
         if (platform == PlatformType.SEV_SNP && policy.isEmpty()) {
           policy = Optional.of(0x30000L); // SMT allowed, the reserved-must-be-one bit 17
         }
-        platforms.add(new PlatformSpec(platform, policy));
+        Optional<SnpPages> snp = Optional.empty();
+        if (platform == PlatformType.SEV_SNP) {
+          long secrets = pageGpa(p, at, "secrets", Layout.SNP_SECRETS_GPA);
+          long cpuid = pageGpa(p, at, "cpuid", Layout.SNP_CPUID_GPA);
+          if (secrets == cpuid) {
+            throw error(at + "/cpuid", "is the secrets page's GPA too");
+          }
+          snp = Optional.of(new SnpPages(secrets, cpuid));
+        } else {
+          for (String field : List.of("secrets", "cpuid")) {
+            if (p.has(field)) {
+              throw error(at + "/" + field, "is for snp platforms only");
+            }
+          }
+        }
+        platforms.add(new PlatformSpec(platform, policy, snp));
       }
       JsonNode memory = required(root, "", "memory");
       object(memory, "/memory");
@@ -224,6 +266,18 @@ public record Recipe(List<PlatformSpec> platforms, long memoryBytes, Payload pay
         return new PagesPayload(blobs, new EntryState(longMode, rip, rsp, rsi, Layout.PML4_GPA));
       }
       throw error("/payload", "must have \"linux\" or \"pages\"");
+    }
+
+    private long pageGpa(JsonNode p, String at, String field, long otherwise)
+        throws BuildException {
+      if (!p.has(field)) {
+        return otherwise;
+      }
+      long gpa = number(p.get(field), at + "/" + field);
+      if (gpa % 4096 != 0) {
+        throw error(at + "/" + field, "must be 4 KiB aligned");
+      }
+      return gpa;
     }
 
     private Path path(JsonNode node, String at) throws BuildException {

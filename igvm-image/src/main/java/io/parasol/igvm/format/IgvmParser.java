@@ -2,8 +2,13 @@ package io.parasol.igvm.format;
 
 import io.parasol.igvm.format.PlatformHeader.SupportedPlatform;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -22,21 +27,58 @@ public final class IgvmParser {
 
   private IgvmParser() {}
 
-  /** Reads and parses {@code file}. */
+  /** Files at least this long are memory-mapped rather than read ({@link #parse(Path)}). */
+  static final long MAP_THRESHOLD = 1 << 20;
+
+  private static final ValueLayout.OfInt U32 =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Reads and parses {@code file}. A file of 1 MiB or more is mapped read-only rather than copied
+   * into the heap: the headers are copied and checked, and the blobs of the file data section (the
+   * pages) are views of the mapping, which lives as long as they do. The file must not be changed
+   * or truncated while its result is in use.
+   */
   public static IgvmFile parse(Path file) throws IOException, IgvmFormatException {
-    long size = Files.size(file);
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new IgvmFormatException(
-          0, "the file is larger than 2 GiB, which Parasol does not read");
+    return parse(file, MAP_THRESHOLD);
+  }
+
+  static IgvmFile parse(Path file, long mapThreshold) throws IOException, IgvmFormatException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IgvmFormatException(
+            0, "the file is larger than 2 GiB, which Parasol does not read");
+      }
+      if (size < mapThreshold) {
+        byte[] bytes = new byte[(int) size];
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+          // read on
+        }
+        if (buffer.hasRemaining()) {
+          throw new IOException("the file became shorter while it was read");
+        }
+        return parse(bytes);
+      }
+      MemorySegment mapped =
+          channel.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto()).asReadOnly();
+      // The fixed header and the variable header section are copied; the rest stays mapped.
+      long head = Math.min(size, 32);
+      if (size >= 24) {
+        long end = (mapped.get(U32, 8) & 0xFFFFFFFFL) + (mapped.get(U32, 12) & 0xFFFFFFFFL);
+        head = Math.min(size, Math.max(head, end));
+      }
+      byte[] headBytes = mapped.asSlice(0, head).toArray(ValueLayout.JAVA_BYTE);
+      return new Reader(headBytes, mapped, size).read();
     }
-    return parse(Files.readAllBytes(file));
   }
 
   /**
    * Parses {@code file}. The array must not change afterwards: blobs of the result are views of it.
    */
   public static IgvmFile parse(byte[] file) throws IgvmFormatException {
-    return new Reader(file).read();
+    return new Reader(file, null, file.length).read();
   }
 
   /** The CRC-32 of the fixed header (checksum taken as zero) and the variable header section. */
@@ -51,19 +93,23 @@ public final class IgvmParser {
   }
 
   private static final class Reader implements HeaderCodec.DataSource {
-    private final byte[] file;
+    private final byte[] file; // the whole file, or (when mapped) at least its headers
+    private final MemorySegment mapped; // the whole file when it is mapped, else null
+    private final long length; // the file's length
     private int headerAt; // content offset of the header being decoded
     private int dataStart;
     private final List<SupportedPlatform> platforms = new ArrayList<>();
 
-    Reader(byte[] file) {
+    Reader(byte[] file, MemorySegment mapped, long length) {
       this.file = file;
+      this.mapped = mapped;
+      this.length = length;
     }
 
     IgvmFile read() throws IgvmFormatException {
-      if (file.length < 24) {
+      if (length < 24) {
         throw new IgvmFormatException(
-            0, "the file is " + file.length + " bytes, shorter than the 24-byte fixed header");
+            0, "the file is " + length + " bytes, shorter than the 24-byte fixed header");
       }
       if (Le.getInt(file, 0) != MAGIC) {
         throw new IgvmFormatException(0, "magic is not \"IGVM\" (0x4D564749)");
@@ -75,7 +121,7 @@ public final class IgvmParser {
       }
       FormatRevision revision = FormatRevision.V1;
       if (version == 2) {
-        if (file.length < 32) {
+        if (length < 32) {
           throw new IgvmFormatException(0, "the file is shorter than the 32-byte v2 fixed header");
         }
         int arch = Le.getInt(file, 24);
@@ -99,9 +145,9 @@ public final class IgvmParser {
       long sectionOffset = Le.getInt(file, 8) & 0xFFFFFFFFL;
       long sectionBytes = Le.getInt(file, 12) & 0xFFFFFFFFL;
       long total = Le.getInt(file, 16) & 0xFFFFFFFFL;
-      if (total != file.length) {
+      if (total != length) {
         throw new IgvmFormatException(
-            16, "total_file_size " + total + " is not the file's length " + file.length);
+            16, "total_file_size " + total + " is not the file's length " + length);
       }
       if (sectionOffset < fixed || sectionOffset % 8 != 0) {
         throw new IgvmFormatException(
@@ -112,7 +158,7 @@ public final class IgvmParser {
                 + fixed
                 + "-byte fixed header");
       }
-      if (sectionOffset + sectionBytes > file.length) {
+      if (sectionOffset + sectionBytes > length) {
         throw new IgvmFormatException(
             12,
             "the variable header section ("
@@ -138,7 +184,8 @@ public final class IgvmParser {
       List<PlatformHeader> platformHeaders = new ArrayList<>();
       List<InitializationHeader> initializations = new ArrayList<>();
       List<DirectiveHeader> directives = new ArrayList<>();
-      List<Integer> offsets = new ArrayList<>();
+      int[] offsets = new int[64]; // of each header, for errors between headers
+      int headers = 0;
       HeaderType.Group current = HeaderType.Group.PLATFORM;
       int at = start;
       while (at < end) {
@@ -208,7 +255,10 @@ public final class IgvmParser {
           case INITIALIZATION -> initializations.add((InitializationHeader) header);
           case DIRECTIVE -> directives.add((DirectiveHeader) header);
         }
-        offsets.add(at);
+        if (headers == offsets.length) {
+          offsets = java.util.Arrays.copyOf(offsets, headers * 2);
+        }
+        offsets[headers++] = at;
         at += 8 + (int) padded;
       }
       try {
@@ -220,8 +270,7 @@ public final class IgvmParser {
         if (v == null) {
           throw new IgvmFormatException(start, e.getMessage());
         }
-        throw new IgvmFormatException(
-            offsets.isEmpty() ? start : offsets.get(v.headerIndex()), v.rule());
+        throw new IgvmFormatException(headers == 0 ? start : offsets[v.headerIndex()], v.rule());
       }
     }
 
@@ -237,7 +286,7 @@ public final class IgvmParser {
 
     @Override
     public Blob read(long fileOffset, long sizeBytes, String what) throws IgvmFormatException {
-      if (fileOffset < dataStart || fileOffset + sizeBytes > file.length) {
+      if (fileOffset < dataStart || fileOffset + sizeBytes > length) {
         throw error(
             -1,
             what
@@ -248,16 +297,19 @@ public final class IgvmParser {
                 + ") is not inside the file data section ["
                 + dataStart
                 + ", "
-                + file.length
+                + length
                 + ")");
       }
-      return Blob.view(file, (int) fileOffset, (int) sizeBytes);
+      return mapped != null
+          ? Blob.view(mapped, fileOffset, (int) sizeBytes)
+          : Blob.view(file, (int) fileOffset, (int) sizeBytes);
     }
 
     @Override
     public long readU32(long fileOffset, String what) throws IgvmFormatException {
       read(fileOffset, 4, what);
-      return Le.getInt(file, (int) fileOffset) & 0xFFFFFFFFL;
+      return (mapped != null ? mapped.get(U32, fileOffset) : Le.getInt(file, (int) fileOffset))
+          & 0xFFFFFFFFL;
     }
 
     @Override

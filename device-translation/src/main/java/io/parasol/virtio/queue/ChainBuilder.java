@@ -1,6 +1,8 @@
 package io.parasol.virtio.queue;
 
 import io.parasol.machine.memory.GuestMemory;
+import io.parasol.machine.memory.GuestMemoryException;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +10,9 @@ import java.util.List;
 final class ChainBuilder {
   /** virtio v1.2 §2.7.5 / §2.8.6: a chain is at most 2^32 bytes in total. */
   static final long MAX_CHAIN_BYTES = 1L << 32;
+
+  /** A descriptor in an indirect table, split or packed. */
+  static final int INDIRECT_DESCRIPTOR_BYTES = 16;
 
   private final GuestMemory memory;
   private final List<Buffer> readable = new ArrayList<>();
@@ -20,6 +25,28 @@ final class ChainBuilder {
   ChainBuilder(GuestMemory memory, int maxDescriptors) {
     this.memory = memory;
     this.maxDescriptors = maxDescriptors;
+  }
+
+  /**
+   * A private copy of the indirect table at {@code tableGpa} of {@code lengthBits} bytes (the raw
+   * 32-bit descriptor length), checked before it is read: a whole number of 16-byte descriptors, at
+   * most {@link Virtqueue#MAX_INDIRECT_DESCRIPTORS}, all in RAM (§2.7.5.3, §2.8.7).
+   */
+  MemorySegment copyIndirectTable(long tableGpa, int lengthBits)
+      throws GuestMemoryException, VirtqueueException {
+    long len = Integer.toUnsignedLong(lengthBits);
+    if (len == 0 || len % INDIRECT_DESCRIPTOR_BYTES != 0) {
+      throw new VirtqueueException("indirect table length " + len + " is not a multiple of 16");
+    }
+    long count = len / INDIRECT_DESCRIPTOR_BYTES;
+    if (count > Virtqueue.MAX_INDIRECT_DESCRIPTORS) {
+      throw new VirtqueueException("indirect table of " + count + " descriptors is too long");
+    }
+    if (!memory.isRam(tableGpa, len)) {
+      throw new VirtqueueException(
+          "indirect table 0x" + Long.toHexString(tableGpa) + " is not RAM");
+    }
+    return MemorySegment.ofArray(memory.readBytes(tableGpa, (int) len));
   }
 
   /** Adds one descriptor's buffer; {@code lengthBits} is the raw 32-bit length. */

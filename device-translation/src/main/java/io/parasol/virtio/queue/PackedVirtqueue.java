@@ -156,19 +156,8 @@ public final class PackedVirtqueue implements Virtqueue {
   /** §2.8.7: an indirect table is consecutive descriptors, copied whole; NEXT is unused there. */
   private void readIndirect(long tableGpa, int lenBits, ChainBuilder builder)
       throws GuestMemoryException, VirtqueueException {
-    long len = Integer.toUnsignedLong(lenBits);
-    if (len == 0 || len % DESC_BYTES != 0) {
-      throw new VirtqueueException("indirect table length " + len + " is not a multiple of 16");
-    }
-    long count = len / DESC_BYTES;
-    if (count > MAX_INDIRECT_DESCRIPTORS) {
-      throw new VirtqueueException("indirect table of " + count + " descriptors is too long");
-    }
-    if (!memory.isRam(tableGpa, len)) {
-      throw new VirtqueueException(
-          "indirect table 0x" + Long.toHexString(tableGpa) + " is not RAM");
-    }
-    MemorySegment t = MemorySegment.ofArray(memory.readBytes(tableGpa, (int) len));
+    MemorySegment t = builder.copyIndirectTable(tableGpa, lenBits);
+    long count = t.byteSize() / DESC_BYTES;
     for (int i = 0; i < count; i++) {
       long at = (long) DESC_BYTES * i;
       int flags = Short.toUnsignedInt(t.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 14));

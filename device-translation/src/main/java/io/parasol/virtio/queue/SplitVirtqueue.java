@@ -179,20 +179,8 @@ public final class SplitVirtqueue implements Virtqueue {
   /** §2.7.5.3: copies the whole table once, then walks the copy. */
   private void readIndirect(long tableGpa, int lenBits, ChainBuilder builder)
       throws GuestMemoryException, VirtqueueException {
-    long len = Integer.toUnsignedLong(lenBits);
-    if (len == 0 || len % DESC_BYTES != 0) {
-      throw new VirtqueueException("indirect table length " + len + " is not a multiple of 16");
-    }
-    long count = len / DESC_BYTES;
-    if (count > MAX_INDIRECT_DESCRIPTORS) {
-      throw new VirtqueueException("indirect table of " + count + " descriptors is too long");
-    }
-    if (!memory.isRam(tableGpa, len)) {
-      throw new VirtqueueException(
-          "indirect table 0x" + Long.toHexString(tableGpa) + " is not RAM");
-    }
-    byte[] table = memory.readBytes(tableGpa, (int) len);
-    MemorySegment t = MemorySegment.ofArray(table);
+    MemorySegment t = builder.copyIndirectTable(tableGpa, lenBits);
+    long count = t.byteSize() / DESC_BYTES;
     int index = 0;
     for (int walked = 1; ; walked++) {
       if (walked > count) {

@@ -157,21 +157,12 @@ final class TdxCollateral {
       List<String> allowed,
       Instant at,
       Verdict v) {
-    Optional<Signed> s = signed(document, "tcbInfo", "tdx.tcb-info-signature", v);
-    if (s.isEmpty()) {
+    Optional<JsonObject> signedBody =
+        signedByTcbSigner(document, "tcbInfo", "TCB info", "tdx.tcb-info", signer, at, v);
+    if (signedBody.isEmpty()) {
       return;
     }
-    boolean sigOk =
-        Ecdsa.verifyRaw(
-            "SHA256withECDSA", signer.getPublicKey(), s.get().bodyBytes(), s.get().signature());
-    v.check(
-        "tdx.tcb-info-signature",
-        sigOk,
-        sigOk
-            ? "the TCB info is signed by the Intel SGX TCB Signing key"
-            : "the TCB info's signature does not verify");
-    JsonObject body = s.get().body();
-    window(body, "TCB info", "tdx.tcb-info-current", at, v);
+    JsonObject body = signedBody.get();
     Pck p;
     try {
       p = Pck.of(pck);
@@ -215,6 +206,36 @@ final class TdxCollateral {
                     : ", which the policy does not accept"));
   }
 
+  /**
+   * The body of a collateral document (TCB info, QE identity) once its signature by the Intel SGX
+   * TCB Signing key is checked ({@code CLAIM-signature}) and its issue/next-update window at {@code
+   * at} ({@code CLAIM-current}); empty when the document cannot be read.
+   */
+  private static Optional<JsonObject> signedByTcbSigner(
+      byte[] document,
+      String member,
+      String what,
+      String claim,
+      X509Certificate signer,
+      Instant at,
+      Verdict v) {
+    Optional<Signed> s = signed(document, member, claim + "-signature", v);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean sigOk =
+        Ecdsa.verifyRaw(
+            "SHA256withECDSA", signer.getPublicKey(), s.get().bodyBytes(), s.get().signature());
+    v.check(
+        claim + "-signature",
+        sigOk,
+        sigOk
+            ? "the " + what + " is signed by the Intel SGX TCB Signing key"
+            : "the " + what + "'s signature does not verify");
+    window(s.get().body(), what, claim + "-current", at, v);
+    return Optional.of(s.get().body());
+  }
+
   private static void qeIdentity(
       TdxQuote quote,
       byte[] document,
@@ -222,21 +243,13 @@ final class TdxCollateral {
       List<String> allowed,
       Instant at,
       Verdict v) {
-    Optional<Signed> s = signed(document, "enclaveIdentity", "tdx.qe-identity-signature", v);
-    if (s.isEmpty()) {
+    Optional<JsonObject> signedBody =
+        signedByTcbSigner(
+            document, "enclaveIdentity", "QE identity", "tdx.qe-identity", signer, at, v);
+    if (signedBody.isEmpty()) {
       return;
     }
-    boolean sigOk =
-        Ecdsa.verifyRaw(
-            "SHA256withECDSA", signer.getPublicKey(), s.get().bodyBytes(), s.get().signature());
-    v.check(
-        "tdx.qe-identity-signature",
-        sigOk,
-        sigOk
-            ? "the QE identity is signed by the Intel SGX TCB Signing key"
-            : "the QE identity's signature does not verify");
-    JsonObject id = s.get().body();
-    window(id, "QE identity", "tdx.qe-identity-current", at, v);
+    JsonObject id = signedBody.get();
     try {
       HexFormat hex = HexFormat.of();
       long misc = Long.parseLong(id.get("miscselect").getAsString(), 16);

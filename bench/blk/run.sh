@@ -5,10 +5,12 @@
 # `-drive ...,cache=none,aio=native`, -M q35), with the same kernel, initramfs and image,
 # alternately, ROUNDS times. Prints every result, the medians and Parasol/QEMU per workload
 # (throughput: higher is better, so the goal is >= 1.0). BOUNCE=1 adds a third column, Parasol
-# with --bounce (the confidential path: requests staged through a BounceBuffer).
+# with --bounce (the confidential path: requests staged through a BounceBuffer); VHOST=1 one more,
+# Parasol's virtio-blk in front of qemu-storage-daemon (`--disk vhost-user:SOCKET`, the daemon on
+# a copy of the image with cache.direct=on, aio=native).
 #
 #   bench/blk/run.sh             ROUNDS (default 3), RUNTIME (seconds per workload, default 5),
-#                                BOUNCE (0 or 1) from the environment
+#                                BOUNCE and VHOST (0 or 1) from the environment
 #
 # On a kvm_pvm host (like the development machines) the whole comparison runs inside the nested
 # lab (tests/lab), where both VMMs share the same L1 and its kvm_amd; elsewhere on this host's KVM.
@@ -61,7 +63,7 @@ T
   pack_cpio "$fio_root" "$images/initramfs-fio.cpio.gz"
   say "wrote $images/initramfs-fio.cpio.gz ($(stat -c %s "$images/initramfs-fio.cpio.gz") bytes)"
   ./parasol --help > /dev/null # builds Parasol first if needed, outside the timing
-  args=(--inside "${ROUNDS:-3}" "${RUNTIME:-5}" "${BOUNCE:-0}")
+  args=(--inside "${ROUNDS:-3}" "${RUNTIME:-5}" "${BOUNCE:-0}" "${VHOST:-0}")
   if [ -d /sys/module/kvm_pvm ] || [ ! -e /dev/kvm ]; then
     echo "== this host's KVM cannot boot a stock kernel: measuring inside the nested lab" >&2
     # (The lab passes no environment: the settings go as arguments.)
@@ -70,11 +72,12 @@ T
   exec "$0" "${args[@]}"
 fi
 
-ROUNDS="${2:-3}" RUNTIME="${3:-5}" BOUNCE="${4:-0}"
+ROUNDS="${2:-3}" RUNTIME="${3:-5}" BOUNCE="${4:-0}" VHOST="${5:-0}"
 KERNEL=target/images/vmlinuz INITRD=target/images/initramfs-fio.cpio.gz
 CMDLINE="console=ttyS0 quiet parasol.test=fio bench.runtime=$RUNTIME"
 work=$(mktemp -d /tmp/bench-blk.XXXXXX)
-trap 'umount "$work/fs" 2>/dev/null; rm -rf "$work"' EXIT
+qsd_pid=
+trap '[ -n "$qsd_pid" ] && kill "$qsd_pid"; umount "$work/fs" 2>/dev/null; rm -rf "$work"' EXIT
 
 # The image lives on ext4 so that QEMU's cache=none (O_DIRECT) opens it: the lab's root is a
 # tmpfs overlay, which refuses O_DIRECT on its kernel. In the lab the ext4 is on a RAM disk (brd)
@@ -100,9 +103,23 @@ qemu+=" -kernel $KERNEL -initrd $INITRD -append $(printf %q "$CMDLINE")"
 qemu+=" -drive file=$IMG,if=none,id=d,format=raw,cache=none,aio=native -device virtio-blk-pci,drive=d"
 parasol="./parasol run --memory 1G --cpus 1 --tpm none --no-reboot --serial stdio"
 parasol+=" --kernel $KERNEL --initrd $INITRD --cmdline $(printf %q "$CMDLINE") --disk $IMG"
-declare -A commands=([qemu]="$qemu" [parasol]="$parasol" [parasol-bounce]="$parasol --bounce")
+parasol_vhost="${parasol% --disk *} --disk vhost-user:$work/qsd.sock"
+declare -A commands=([qemu]="$qemu" [parasol]="$parasol" [parasol-bounce]="$parasol --bounce"
+  [parasol-vhost]="$parasol_vhost")
 order=(qemu parasol)
 [ "$BOUNCE" = 1 ] && order+=(parasol-bounce)
+if [ "$VHOST" = 1 ]; then
+  # One daemon for every round (it serves one front end at a time), on a copy of the image: it
+  # holds QEMU's image lock on what it serves.
+  cp "$IMG" "$work/fs/vhost.img"
+  qemu-storage-daemon \
+    --blockdev "driver=file,node-name=disk,filename=$work/fs/vhost.img,cache.direct=on,aio=native" \
+    --export "type=vhost-user-blk,id=exp,node-name=disk,addr.type=unix,addr.path=$work/qsd.sock,writable=on" \
+    > "$work/qsd.log" 2>&1 &
+  qsd_pid=$!
+  for _ in $(seq 100); do [ -S "$work/qsd.sock" ] && break; sleep 0.1; done
+  order+=(parasol-vhost)
+fi
 workloads=(seqread seqwrite randread)
 
 declare -A all
@@ -137,9 +154,10 @@ for w in "${workloads[@]}"; do
     line+=" $vmm=$m"
   done
   line+=$(awk -v p="$med_parasol" -v q="$med_qemu" 'BEGIN { printf "  parasol/qemu=%.2f", p / q }')
-  if [ "$BOUNCE" = 1 ]; then
-    line+=$(awk -v p="$med_parasol_bounce" -v q="$med_qemu" 'BEGIN { printf "  parasol-bounce/qemu=%.2f", p / q }')
-  fi
+  for vmm in "${order[@]:2}"; do
+    v=med_${vmm//-/_}
+    line+=$(awk -v p="${!v}" -v q="$med_qemu" -v n="$vmm" 'BEGIN { printf "  %s/qemu=%.2f", n, p / q }')
+  done
   echo "$line"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -147,14 +147,23 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--disk",
-      paramLabel = "FILE[,ro]",
+      paramLabel = "FILE[,ro]|vhost-user:SOCKET[,ro]",
       description =
-          "Give the guest a virtio-blk disk (virtio-pci) backed by the raw image FILE; ',ro' makes"
-              + " it read-only. Repeatable.")
+          "Give the guest a virtio-blk disk (virtio-pci) backed by the raw image FILE, or by the"
+              + " vhost-user-blk back end (e.g. qemu-storage-daemon) listening on the Unix socket"
+              + " SOCKET with vhost-user:SOCKET; ',ro' makes it read-only. Repeatable.")
   List<String> disks = new java.util.ArrayList<>();
 
   @Option(names = "--rng", description = "Give the guest a virtio-rng entropy device.")
   boolean rng;
+
+  @Option(
+      names = "--bounce",
+      description =
+          "Confidential I/O: stage every --disk request in a bounce buffer (a memfd of its own)"
+              + " so the image file is read and written only through that region, never guest"
+              + " RAM.")
+  boolean bounce;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -193,7 +202,7 @@ final class RunCommand implements Callable<Integer> {
     installInterruptHandler(current);
     VmResult result;
     try (TpmService vtpm = tpm;
-        VirtioDevices virtio = VirtioDevices.open(diskOptions, rng);
+        VirtioDevices virtio = VirtioDevices.open(diskOptions, rng, bounce);
         RawTerminal terminal =
             serial.isStdio() ? RawTerminal.enterIfTerminal() : RawTerminal.notATerminal();
         SerialBackend hostSide = serial.open(terminal.isRaw() ? escapes(current) : null)) {

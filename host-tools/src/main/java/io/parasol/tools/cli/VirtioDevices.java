@@ -1,6 +1,8 @@
 package io.parasol.tools.cli;
 
 import io.parasol.backend.file.RawImageFile;
+import io.parasol.backend.vhostuser.VhostUserBlockBackend;
+import io.parasol.bounce.BounceBuffer;
 import io.parasol.bounce.HostBufferPool;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.virtio.blk.VirtioBlk;
@@ -13,61 +15,62 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The virtio devices {@code parasol run} gives the guest ({@code --disk FILE[,ro]}, {@code --rng}):
- * made once, handed to every VM a reboot builds, closed when the run ends.
+ * The virtio devices {@code parasol run} gives the guest ({@code --disk FILE[,ro]}, {@code --disk
+ * vhost-user:SOCKET[,ro]}, {@code --rng}): made once, handed to every VM a reboot builds, closed
+ * when the run ends. With {@code --bounce} each disk's request buffers come from a {@link
+ * BounceBuffer} (a memfd of its own, the shared region a confidential VM's I/O goes through)
+ * instead of private anonymous memory: the image file's reads and writes then only ever touch that
+ * region, never guest RAM.
  */
 final class VirtioDevices implements AutoCloseable {
   /** I/O threads per raw image file. */
   private static final int IMAGE_THREADS = 4;
 
+  /** Descriptors per virtio-blk queue (and per vhost-user ring). */
+  private static final int QUEUE_SIZE = 256;
+
   private final List<VirtioDevice> devices = new ArrayList<>();
   private final List<AutoCloseable> owned = new ArrayList<>();
+  private final List<HostBufferPool> diskPools = new ArrayList<>();
+  private final List<BounceBuffer> bounceBuffers = new ArrayList<>();
 
-  /** A {@code --disk} value: {@code FILE} or {@code FILE,ro}. */
-  record DiskOption(Path file, boolean readOnly) {
+  /**
+   * A {@code --disk} value: {@code FILE}, {@code FILE,ro}, or {@code vhost-user:SOCKET[,ro]} (a
+   * vhost-user-blk back end such as qemu-storage-daemon listening on the Unix socket SOCKET).
+   */
+  record DiskOption(Path file, boolean readOnly, boolean vhostUser) {
+    static final String VHOST_USER = "vhost-user:";
+
     static DiskOption parse(String value) {
       boolean ro = value.endsWith(",ro");
       String file = ro ? value.substring(0, value.length() - 3) : value;
-      if (file.isEmpty() || file.contains(",")) {
-        throw new IllegalArgumentException("--disk takes FILE or FILE,ro, not '" + value + "'");
+      boolean vhost = file.startsWith(VHOST_USER);
+      if (vhost) {
+        file = file.substring(VHOST_USER.length());
       }
-      return new DiskOption(Path.of(file), ro);
+      if (file.isEmpty() || file.contains(",")) {
+        throw new IllegalArgumentException(
+            "--disk takes FILE, FILE,ro or vhost-user:SOCKET[,ro], not '" + value + "'");
+      }
+      return new DiskOption(Path.of(file), ro, vhost);
     }
   }
 
   /**
    * Opens every disk (virtio-blk over a raw image file, serials parasol0, parasol1…) and adds an
-   * entropy device if {@code rng}.
+   * entropy device if {@code rng}; {@code bounce} stages every disk's I/O through a bounce buffer.
    *
    * @throws IOException naming the file when one cannot be opened
    */
-  static VirtioDevices open(List<DiskOption> disks, boolean rng) throws IOException {
+  static VirtioDevices open(List<DiskOption> disks, boolean rng, boolean bounce)
+      throws IOException {
     VirtioDevices out = new VirtioDevices();
     try {
       for (DiskOption disk : disks) {
-        if (!Files.isRegularFile(disk.file())) {
-          throw new IOException("the disk image " + disk.file() + " is not a regular file");
-        }
-        RawImageFile image = RawImageFile.open(disk.file(), disk.readOnly(), IMAGE_THREADS);
-        HostBufferPool pool = null;
-        try {
-          if (image.sizeBytes() % 512 != 0 || image.sizeBytes() == 0) {
-            throw new IOException(
-                "the disk image " + disk.file() + " is not a whole number of 512-byte sectors");
-          }
-          VirtioBlk.Options options =
-              new VirtioBlk.Options("parasol" + out.devices.size(), 1, 256, disk.readOnly());
-          pool = HostBufferPool.ofPrivateMemory(VirtioBlk.poolBytesFor(options));
-          VirtioBlk blk = new VirtioBlk(image, pool, options);
-          out.owned.add(blk); // closes its image
-          out.owned.add(pool);
-          out.devices.add(blk);
-        } catch (IOException | RuntimeException e) {
-          image.close();
-          if (pool != null) {
-            pool.close();
-          }
-          throw e;
+        if (disk.vhostUser()) {
+          out.addVhostUserDisk(disk);
+        } else {
+          out.addImageDisk(disk, bounce);
         }
       }
       if (rng) {
@@ -78,6 +81,93 @@ final class VirtioDevices implements AutoCloseable {
       out.close();
       throw e;
     }
+  }
+
+  private VirtioBlk.Options optionsFor(boolean readOnly) {
+    return new VirtioBlk.Options("parasol" + devices.size(), 1, QUEUE_SIZE, readOnly);
+  }
+
+  /** virtio-blk over a raw image file, staged in a private pool or a bounce buffer. */
+  private void addImageDisk(DiskOption disk, boolean bounce) throws IOException {
+    if (!Files.isRegularFile(disk.file())) {
+      throw new IOException("the disk image " + disk.file() + " is not a regular file");
+    }
+    RawImageFile image = RawImageFile.open(disk.file(), disk.readOnly(), IMAGE_THREADS);
+    HostBufferPool pool = null;
+    BounceBuffer bounceBuffer = null;
+    try {
+      if (image.sizeBytes() % 512 != 0 || image.sizeBytes() == 0) {
+        throw new IOException(
+            "the disk image " + disk.file() + " is not a whole number of 512-byte sectors");
+      }
+      VirtioBlk.Options options = optionsFor(disk.readOnly());
+      long poolBytes = VirtioBlk.poolBytesFor(options);
+      if (bounce) {
+        bounceBuffer = BounceBuffer.create(options.serial(), poolBytes);
+        pool = bounceBuffer.pool();
+      } else {
+        pool = HostBufferPool.ofPrivateMemory(poolBytes);
+      }
+      VirtioBlk blk = new VirtioBlk(image, pool, options);
+      owned.add(blk); // closes its image
+      owned.add(bounceBuffer != null ? bounceBuffer : pool);
+      devices.add(blk);
+      diskPools.add(pool);
+      if (bounceBuffer != null) {
+        bounceBuffers.add(bounceBuffer);
+      }
+    } catch (IOException | RuntimeException e) {
+      image.close();
+      if (bounceBuffer != null) {
+        bounceBuffer.close();
+      } else if (pool != null) {
+        pool.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * virtio-blk on a vhost-user-blk back end: Parasol is the front end, and the back end maps only
+   * the client's bounce region (ring, request headers and data), never guest RAM.
+   */
+  private void addVhostUserDisk(DiskOption disk) throws IOException {
+    if (!Files.exists(disk.file())) {
+      throw new IOException("no vhost-user back end listens at " + disk.file());
+    }
+    VhostUserBlockBackend backend;
+    VirtioBlk.Options options = optionsFor(disk.readOnly());
+    try {
+      backend =
+          VhostUserBlockBackend.connect(disk.file(), QUEUE_SIZE, VirtioBlk.poolBytesFor(options));
+    } catch (IOException e) {
+      throw new IOException(
+          "the vhost-user back end at " + disk.file() + ": " + Main.sentence(e), e);
+    }
+    try {
+      if (backend.sizeBytes() % 512 != 0 || backend.sizeBytes() == 0) {
+        throw new IOException(
+            "the vhost-user disk at " + disk.file() + " is not a whole number of 512-byte sectors");
+      }
+      options = optionsFor(disk.readOnly() || backend.isReadOnly());
+      VirtioBlk blk = new VirtioBlk(backend, backend.pool(), options);
+      owned.add(blk); // closes the back end, its socket and its region
+      devices.add(blk);
+      diskPools.add(backend.pool());
+    } catch (IOException | RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+  }
+
+  /** The pool each disk's requests are staged in, in --disk order. */
+  List<HostBufferPool> diskPools() {
+    return List.copyOf(diskPools);
+  }
+
+  /** The bounce buffers the disks use (empty without {@code --bounce}), in --disk order. */
+  List<BounceBuffer> bounceBuffers() {
+    return List.copyOf(bounceBuffers);
   }
 
   /** Adds every device to {@code builder}, in order. */

@@ -88,7 +88,9 @@ class MainTest {
   void diskOptionsAreCheckedBeforeTheVmStarts(@TempDir Path dir) throws Exception {
     Result usage = parasol("run", "--flat", "x.bin", "--disk", ",ro");
     assertEquals(2, usage.exitCode());
-    assertTrue(usage.err().contains("--disk takes FILE or FILE,ro, not ',ro'"), usage.err());
+    assertTrue(
+        usage.err().contains("--disk takes FILE, FILE,ro or vhost-user:SOCKET[,ro], not ',ro'"),
+        usage.err());
     Path guest = Files.write(dir.resolve("guest.bin"), new byte[] {(byte) 0xF4});
     Path missing = dir.resolve("missing.img");
     Result absent =

@@ -89,18 +89,21 @@ class LinuxLabIT {
       # virtio-intx: the same with pci=nomsi, so the drivers fall back to INTx (the DSDT's _PRT).
       rm -rf /tmp/lab-disk; mkdir -p /tmp/lab-disk
       seq 1 5000 > /tmp/lab-disk/host.txt
-      # virtio-run NAME [KERNEL-PARAMETER...]: a fresh image, the run, then the image's files.
-      virtio_run() { name=$1; shift; img=/tmp/lab-$name.img
+      # virtio-bounce: the same with --bounce, the disk's I/O staged in a separate memfd.
+      # virtio_run NAME PARASOL-OPTION [KERNEL-PARAMETER...]: a fresh image, the run, then the
+      # image's files.
+      virtio_run() { name=$1 option=$2; shift 2; img=/tmp/lab-$name.img
         rm -f $img; mkfs.ext4 -q -F -d /tmp/lab-disk $img 64M
-        run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk $img --rng \
+        run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk $img $option --rng \
           --cmdline "console=ttyS0 quiet $* parasol.test=virtio"
         for f in host.txt numbers.txt random.bin; do
           echo "$name-image-$f-sha256=$(debugfs -R "cat /$f" $img 2>/dev/null | sha256sum | cut -d' ' -f1)"
         done
         e2fsck -fn $img > /dev/null 2>&1; echo "$name-image-fsck=$?"
       }
-      virtio_run virtio
-      virtio_run virtio-intx pci=nomsi
+      virtio_run virtio ""
+      virtio_run virtio-intx "" pci=nomsi
+      virtio_run virtio-bounce --bounce
       """;
 
   @BeforeAll
@@ -363,6 +366,11 @@ class LinuxLabIT {
     assertTrue(run.matches("(?s).*virtio-irq: 18: .*IO-APIC\\s+18-fasteoi\\s+virtio1.*"), run);
     assertTrue(field(run, "virtio-irq-end: 17: *(\\d+) ") > 10, run);
     checkDiskAndRng("virtio-intx");
+  }
+
+  @Test
+  void withBounceBuffersTheGuestsFilesAreThereToo() throws Exception {
+    checkDiskAndRng("virtio-bounce");
   }
 
   /** The files of run {@code name}: in the guest's words and in its image after the VM ended. */

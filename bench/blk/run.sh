@@ -29,9 +29,10 @@ if [ "${1:-}" != --inside ]; then
   scripts/guest-images
   # The fio guest: initramfs-virtio's tree, fio, every library it links, and tests/fio.sh.
   images=target/images
-  fio_root=$images/work/initramfs-fio
+  staging=$images/work # where scripts/guest-images unpacks its trees
+  fio_root=$staging/initramfs-fio
   rm -rf "$fio_root"
-  cp -a "$images/work/initramfs-virtio" "$fio_root"
+  cp -a "$staging/initramfs-virtio" "$fio_root"
   for file in /usr/bin/fio $(ldd /usr/bin/fio | awk '/=> \// { print $3 } /^[ \t]*\/lib64\// { print $1 }'); do
     [ -e "$fio_root$file" ] || cp -L --parents "$file" "$fio_root"
   done
@@ -83,7 +84,8 @@ trap '[ -n "$qsd_pid" ] && kill "$qsd_pid"; umount "$work/fs" 2>/dev/null; rm -r
 # tmpfs overlay, which refuses O_DIRECT on its kernel. In the lab the ext4 is on a RAM disk (brd)
 # from the lab kernel's own modules; elsewhere the image stays where mktemp puts it.
 mkdir -p "$work/fs"
-lab_modules=$(ls -d "$parasol_root"/target/lab/work/kernel/lib/modules/"$(uname -r)" 2>/dev/null || true)
+lab_work=$parasol_root/target/lab/work # where tests/lab/build-l1 unpacked the L1 kernel
+lab_modules=$(ls -d "$lab_work"/kernel/lib/modules/"$(uname -r)" 2>/dev/null || true)
 if [ -n "$lab_modules" ] && [ ! -e /lib/modules/"$(uname -r)" ]; then
   mkdir -p /lib/modules && ln -s "$lab_modules" /lib/modules/"$(uname -r)"
 fi

@@ -95,7 +95,11 @@ class VmEvidenceTest {
 
   /** A VM (guest RAM on the heap, nothing runs) with a new vTPM of these PCR banks. */
   private static VirtualMachine vmWithTpm(HashAlgorithm... banks) throws Exception {
-    Tpm tpm = Tpm.builder().pcrBanks(List.of(banks)).build();
+    return vmWith(Tpm.builder().pcrBanks(List.of(banks)).build());
+  }
+
+  /** A VM around {@code tpm}, as each boot of a guest that reboots is. */
+  private static VirtualMachine vmWith(Tpm tpm) throws Exception {
     return VirtualMachine.builder()
         .memorySize(64L << 20)
         .partitions(HeapPartition::new)
@@ -176,6 +180,39 @@ class VmEvidenceTest {
                   GuestAttestation.REPORT_INDEX_SIZE));
       assertFalse(again.getRuntimeClaims().equals(fromGuest.getRuntimeClaims()));
       assertEquals(fromGuest.getAkTpmtPublic(), again.getAkTpmtPublic());
+    }
+  }
+
+  @Test
+  void afterARebootTheIndicesAreKeptAndGiveFreshEvidence() throws Exception {
+    Tpm tpm = Tpm.builder().pcrBanks(List.of(HashAlgorithm.SHA256)).build();
+    try (VirtualMachine first = vmWith(tpm)) {
+      TpmClient guest = new TpmClient(new CrbDriver(first.bus()), Locality.ZERO);
+      guest.nvWrite(
+          GuestAttestation.USER_DATA_INDEX,
+          new byte[0],
+          GuestAttestation.USER_DATA_INDEX,
+          new byte[64]);
+    }
+    try (VirtualMachine second = vmWith(tpm)) {
+      TpmClient guest = new TpmClient(new CrbDriver(second.bus()), Locality.ZERO);
+      byte[] userData = new byte[64];
+      userData[63] = 7;
+      guest.nvWrite(
+          GuestAttestation.USER_DATA_INDEX,
+          new byte[0],
+          GuestAttestation.USER_DATA_INDEX,
+          userData);
+      Evidence evidence =
+          GuestAttestation.parseReportIndex(
+              guest.nvRead(
+                  GuestAttestation.REPORT_INDEX,
+                  new byte[0],
+                  GuestAttestation.REPORT_INDEX,
+                  GuestAttestation.REPORT_INDEX_SIZE));
+      assertTrue(
+          evidence.getRuntimeClaims().toStringUtf8().contains(HexFormat.of().formatHex(userData)),
+          evidence.getRuntimeClaims().toStringUtf8());
     }
   }
 

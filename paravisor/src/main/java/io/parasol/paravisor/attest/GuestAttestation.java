@@ -16,8 +16,9 @@ import io.parasol.tpm.TpmEngine;
 import io.parasol.tpm.TpmHandle;
 import io.parasol.tpm.TpmLimits;
 import io.parasol.tpm.client.TpmClient;
-import io.parasol.tpm.client.TpmClient.NvPublic;
 import io.parasol.tpm.client.TpmCommandException;
+import io.parasol.tpm.crypto.HashAlgorithm;
+import io.parasol.tpm.nv.NvPublic;
 import io.parasol.tpm.nv.TpmaNv;
 import io.parasol.tpm.object.PublicTemplates;
 import io.parasol.tpm.object.TpmaObject;
@@ -156,11 +157,12 @@ public final class GuestAttestation implements TpmEngine {
     platformAuth = auth;
     keys = null;
     ensureIndex(
-        tpm, new NvPublic(USER_DATA_INDEX, TpmAlgId.SHA256, USER_DATA_ATTRIBUTES, new byte[0], 64));
+        tpm,
+        new NvPublic(USER_DATA_INDEX, HashAlgorithm.SHA256, USER_DATA_ATTRIBUTES, new byte[0], 64));
     ensureIndex(
         tpm,
         new NvPublic(
-            REPORT_INDEX, TpmAlgId.SHA256, REPORT_ATTRIBUTES, new byte[0], REPORT_INDEX_SIZE));
+            REPORT_INDEX, HashAlgorithm.SHA256, REPORT_ATTRIBUTES, new byte[0], REPORT_INDEX_SIZE));
   }
 
   private static TpmtPublic derive(TpmClient tpm, TpmtPublic template) throws TpmCommandException {
@@ -170,14 +172,14 @@ public final class GuestAttestation implements TpmEngine {
   }
 
   private void ensureIndex(TpmClient tpm, NvPublic wanted) throws TpmCommandException {
-    var existing = tpm.nvReadPublic(wanted.index());
+    var existing = tpm.nvReadPublic(wanted.nvIndex());
     if (existing.isPresent()) {
       NvPublic e = existing.get();
       int written = TpmaNv.WRITTEN;
       if ((e.attributes() & ~written) == wanted.attributes() && e.dataSize() == wanted.dataSize()) {
         return;
       }
-      tpm.nvUndefineSpace(TpmHandle.RH_PLATFORM, platformAuth, wanted.index());
+      tpm.nvUndefineSpace(TpmHandle.RH_PLATFORM, platformAuth, wanted.nvIndex());
     }
     tpm.nvDefineSpace(TpmHandle.RH_PLATFORM, platformAuth, wanted, new byte[0]);
   }

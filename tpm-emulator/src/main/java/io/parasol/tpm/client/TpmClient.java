@@ -15,6 +15,7 @@ import io.parasol.tpm.marshal.TpmWriter;
 import io.parasol.tpm.marshal.TpmlPcrSelection;
 import io.parasol.tpm.marshal.TpmsCapabilityData;
 import io.parasol.tpm.marshal.TpmsPcrSelection;
+import io.parasol.tpm.nv.NvPublic;
 import io.parasol.tpm.object.TpmtPublic;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,30 +97,6 @@ public final class TpmClient {
     }
   }
 
-  /** An NV index's public area (TPMS_NV_PUBLIC). */
-  public record NvPublic(int index, int nameAlg, int attributes, byte[] authPolicy, int dataSize) {
-    public NvPublic {
-      authPolicy = authPolicy.clone();
-    }
-
-    @Override
-    public byte[] authPolicy() {
-      return authPolicy.clone();
-    }
-
-    void write(TpmWriter w) {
-      int mark = w.beginSized();
-      w.writeU32(index).writeU16(nameAlg).writeU32(attributes).write2B(authPolicy);
-      w.writeU16(dataSize);
-      w.endSized(mark);
-    }
-
-    static NvPublic read(TpmReader r) throws TpmException {
-      r.readU16();
-      return new NvPublic(r.readU32(), r.readU16(), r.readU32(), r.read2B(64), r.readU16());
-    }
-  }
-
   /** A primary object the TPM made: its transient handle and its public area. */
   public record Primary(int handle, TpmtPublic publicArea) {}
 
@@ -133,9 +110,9 @@ public final class TpmClient {
           new TpmReader(
               send(TpmCc.NV_READ_PUBLIC, new int[] {index}, List.of(), new byte[0], 0)
                   .parameters());
-      return java.util.Optional.of(NvPublic.read(r));
+      return java.util.Optional.of(NvPublic.read2B(r));
     } catch (TpmCommandException e) {
-      if ((e.rc() & ~0xF00) == TpmRc.HANDLE) {
+      if (TpmRc.baseCode(e.rc()) == TpmRc.HANDLE) {
         return java.util.Optional.empty();
       }
       throw e;
@@ -151,7 +128,7 @@ public final class TpmClient {
   public void nvDefineSpace(int hierarchy, byte[] hierarchyAuth, NvPublic nv, byte[] indexAuth)
       throws TpmCommandException {
     TpmWriter w = new TpmWriter().write2B(indexAuth);
-    nv.write(w);
+    nv.write2B(w);
     send(TpmCc.NV_DEFINE_SPACE, new int[] {hierarchy}, List.of(hierarchyAuth), w.toByteArray(), 0);
   }
 

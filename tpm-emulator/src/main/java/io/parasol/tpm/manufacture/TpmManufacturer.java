@@ -1,5 +1,6 @@
 package io.parasol.tpm.manufacture;
 
+import io.parasol.tpm.Locality;
 import io.parasol.tpm.TpmAlgId;
 import io.parasol.tpm.TpmCc;
 import io.parasol.tpm.TpmEngine;
@@ -7,9 +8,12 @@ import io.parasol.tpm.TpmException;
 import io.parasol.tpm.TpmHandle;
 import io.parasol.tpm.TpmLimits;
 import io.parasol.tpm.TpmRc;
+import io.parasol.tpm.client.TpmClient;
+import io.parasol.tpm.client.TpmCommandException;
 import io.parasol.tpm.command.capability.TpmProperty;
 import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.marshal.TpmReader;
+import io.parasol.tpm.marshal.TpmWriter;
 import io.parasol.tpm.marshal.TpmsCapabilityData;
 import io.parasol.tpm.nv.NvPublic;
 import io.parasol.tpm.nv.TpmaNv;
@@ -29,7 +33,6 @@ import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -68,10 +71,10 @@ public final class TpmManufacturer {
   /** {@code TPM_SU_CLEAR} (Part 2 §6.11). */
   private static final int TPM_SU_CLEAR = 0x0000;
 
-  private final EngineCommands tpm;
+  private final TpmClient tpm;
 
   private TpmManufacturer(TpmEngine engine) {
-    this.tpm = new EngineCommands(engine);
+    this.tpm = new TpmClient(engine, Locality.ZERO);
   }
 
   /**
@@ -109,7 +112,7 @@ public final class TpmManufacturer {
       provisioned.add(new ProvisionedEk(kind, ek, key, certificate));
     }
     if (started) {
-      tpm.run(TpmCc.SHUTDOWN, new int[0], w -> w.writeU16(TPM_SU_CLEAR));
+      command(() -> tpm.execute(TpmCc.SHUTDOWN, new int[0], false, su(TPM_SU_CLEAR)));
     }
     return provisioned;
   }
@@ -117,26 +120,26 @@ public final class TpmManufacturer {
   /** TPM2_Startup(CLEAR); false if the TPM was started already. */
   private boolean startup() throws ManufactureException {
     try {
-      tpm.run(TpmCc.STARTUP, new int[0], w -> w.writeU16(TPM_SU_CLEAR));
+      tpm.startup(TpmClient.SU_CLEAR);
       return true;
-    } catch (EngineCommands.Refused e) {
+    } catch (TpmCommandException e) {
       if (e.rc() == TpmRc.INITIALIZE) {
         return false;
       }
-      throw e;
+      throw refused(e);
     }
   }
 
   /** The fixed properties an EK certificate names (TPM2_GetCapability, TPM_CAP_TPM_PROPERTIES). */
   TpmIdentity identity() throws ManufactureException {
+    byte[] query =
+        new TpmWriter()
+            .writeU32(TpmsCapabilityData.CAP_TPM_PROPERTIES)
+            .writeU32(TpmProperty.PT_FIXED)
+            .writeU32(64)
+            .toByteArray();
     TpmReader r =
-        tpm.run(
-            TpmCc.GET_CAPABILITY,
-            new int[0],
-            w ->
-                w.writeU32(TpmsCapabilityData.CAP_TPM_PROPERTIES)
-                    .writeU32(TpmProperty.PT_FIXED)
-                    .writeU32(64));
+        new TpmReader(command(() -> tpm.execute(TpmCc.GET_CAPABILITY, new int[0], false, query)));
     Map<Integer, Integer> p = new HashMap<>();
     try {
       r.readU8(); // moreData
@@ -176,27 +179,14 @@ public final class TpmManufacturer {
 
   /** TPM2_CreatePrimary(TPM_RH_ENDORSEMENT, template), then TPM2_FlushContext; the EK's public. */
   private TpmtPublic createEk(EkKind kind) throws ManufactureException {
-    TpmReader r =
-        tpm.runWithPassword(
-            TpmCc.CREATE_PRIMARY,
-            new int[] {TpmHandle.RH_ENDORSEMENT},
-            w -> {
-              w.writeU16(4).write2B(new byte[0]).write2B(new byte[0]); // TPM2B_SENSITIVE_CREATE
-              kind.template().write2B(w);
-              w.write2B(new byte[0]); // outsideInfo
-              w.writeU32(0); // creationPCR: an empty TPML_PCR_SELECTION
-            });
-    int handle;
-    TpmtPublic ek;
-    try {
-      handle = r.readU32();
-      r.readU32(); // parameterSize
-      ek = TpmtPublic.read2B(r, false);
-    } catch (TpmException e) {
-      throw new ManufactureException("TPM2_CreatePrimary gave a malformed response", e);
-    }
-    tpm.run(TpmCc.FLUSH_CONTEXT, new int[0], w -> w.writeU32(handle));
-    return ek;
+    TpmClient.Primary ek =
+        command(() -> tpm.createPrimary(TpmHandle.RH_ENDORSEMENT, new byte[0], kind.template()));
+    command(
+        () -> {
+          tpm.flushContext(ek.handle());
+          return null;
+        });
+    return ek.publicArea();
   }
 
   /** Replaces the index's contents: undefine it if present, define, write, write-lock. */
@@ -209,39 +199,45 @@ public final class TpmManufacturer {
               + TpmLimits.MAX_NV_INDEX_SIZE
               + ")");
     }
-    int[] platformAndIndex = {TpmHandle.RH_PLATFORM, index};
-    if (defined(index)) {
-      tpm.runWithPassword(TpmCc.NV_UNDEFINE_SPACE, platformAndIndex, w -> {});
-    }
+    byte[] noAuth = new byte[0];
     NvPublic pub =
-        new NvPublic(index, HashAlgorithm.SHA256, CERTIFICATE_ATTRIBUTES, new byte[0], data.length);
-    tpm.runWithPassword(
-        TpmCc.NV_DEFINE_SPACE,
-        new int[] {TpmHandle.RH_PLATFORM},
-        w -> {
-          w.write2B(new byte[0]);
-          pub.write2B(w);
+        new NvPublic(index, HashAlgorithm.SHA256, CERTIFICATE_ATTRIBUTES, noAuth, data.length);
+    command(
+        () -> {
+          if (tpm.nvReadPublic(index).isPresent()) {
+            tpm.nvUndefineSpace(TpmHandle.RH_PLATFORM, noAuth, index);
+          }
+          tpm.nvDefineSpace(TpmHandle.RH_PLATFORM, noAuth, pub, noAuth);
+          tpm.nvWrite(TpmHandle.RH_PLATFORM, noAuth, index, data);
+          tpm.send(
+              TpmCc.NV_WRITE_LOCK,
+              new int[] {TpmHandle.RH_PLATFORM, index},
+              List.of(noAuth),
+              new byte[0],
+              0);
+          return null;
         });
-    for (int offset = 0; offset < data.length; offset += TpmLimits.MAX_NV_BUFFER_SIZE) {
-      byte[] piece =
-          Arrays.copyOfRange(
-              data, offset, Math.min(data.length, offset + TpmLimits.MAX_NV_BUFFER_SIZE));
-      int at = offset;
-      tpm.runWithPassword(TpmCc.NV_WRITE, platformAndIndex, w -> w.write2B(piece).writeU16(at));
-    }
-    tpm.runWithPassword(TpmCc.NV_WRITE_LOCK, platformAndIndex, w -> {});
   }
 
-  private boolean defined(int index) throws ManufactureException {
+  /** A platform command that failed says so as a {@link ManufactureException}. */
+  private interface PlatformCommand<T> {
+    T run() throws TpmCommandException;
+  }
+
+  private static <T> T command(PlatformCommand<T> c) throws ManufactureException {
     try {
-      tpm.run(TpmCc.NV_READ_PUBLIC, new int[] {index}, w -> {});
-      return true;
-    } catch (EngineCommands.Refused e) {
-      if (TpmRc.baseCode(e.rc()) == TpmRc.HANDLE) {
-        return false;
-      }
-      throw e;
+      return c.run();
+    } catch (TpmCommandException e) {
+      throw refused(e);
     }
+  }
+
+  private static ManufactureException refused(TpmCommandException e) {
+    return new ManufactureException(e.getMessage(), e);
+  }
+
+  private static byte[] su(int startupType) {
+    return new TpmWriter().writeU16(startupType).toByteArray();
   }
 
   /** The EK's public key as a JCA key (RSA modulus and exponent, or the ECC point on P-256). */

@@ -75,9 +75,8 @@ public final class MeasuredBoot {
    * Starts the TPM, which must just have been powered on, and measures {@code measurements} into
    * it.
    *
-   * @return the event log, at most {@link #LOG_SIZE} bytes when written
+   * @return the event log ({@link #logArea} lays it out for guest memory)
    * @throws TpmCommandException when the TPM refuses a command (it is in failure mode, say)
-   * @throws IllegalArgumentException when the log would not fit its area
    */
   public static TcgEventLog measure(TpmEngine engine, List<BootMeasurement> measurements)
       throws TpmCommandException {
@@ -94,13 +93,22 @@ public final class MeasuredBoot {
       tpm.pcrExtend(m.pcr(), digests);
       log = log.with(event);
     }
-    int size = log.toBytes().length;
-    if (size > LOG_SIZE) {
-      throw new IllegalArgumentException(
-          "the event log is " + size + " bytes; its area holds " + LOG_SIZE);
-    }
-    LOG.debug(
-        "measured boot: {} events in banks {}, {} bytes of log", measurements.size(), banks, size);
+    LOG.debug("measured boot: {} events in banks {}", measurements.size(), banks);
     return log;
+  }
+
+  /**
+   * The log area's contents: {@code log} followed by zeroes to {@link #LOG_SIZE}, where a reader
+   * that walks to the area's end stops.
+   *
+   * @throws IllegalArgumentException when the log does not fit the area
+   */
+  public static byte[] logArea(TcgEventLog log) {
+    byte[] bytes = log.toBytes();
+    if (bytes.length > LOG_SIZE) {
+      throw new IllegalArgumentException(
+          "the event log is " + bytes.length + " bytes; its area holds " + LOG_SIZE);
+    }
+    return java.util.Arrays.copyOf(bytes, LOG_SIZE);
   }
 }

@@ -421,16 +421,15 @@ public final class VirtualMachine implements AutoCloseable {
           MeasuredBoot.platformMeasurements(PARASOL_VERSION, vcpuCount, memorySizeBytes, acpi));
       measurements.addAll(bootImage.measurements());
       TcgEventLog log;
+      byte[] area;
       try {
         log = MeasuredBoot.measure(tpmEngine, measurements);
-      } catch (TpmCommandException e) {
-        throw new BootException("measured boot failed: " + e.getMessage(), e);
-      } catch (IllegalArgumentException e) {
+        area = MeasuredBoot.logArea(log);
+      } catch (TpmCommandException | IllegalArgumentException e) {
         throw new BootException("measured boot failed: " + e.getMessage(), e);
       }
       try {
-        partition.memory().write(MeasuredBoot.LOG_ADDRESS, new byte[MeasuredBoot.LOG_SIZE]);
-        partition.memory().write(MeasuredBoot.LOG_ADDRESS, log.toBytes());
+        partition.memory().write(MeasuredBoot.LOG_ADDRESS, area);
       } catch (GuestMemoryException e) {
         throw new BootException(
             "guest RAM has no room for the TPM event log: " + e.getMessage(), e);

@@ -49,6 +49,41 @@ final class ChainBuilder {
     return MemorySegment.ofArray(memory.readBytes(tableGpa, (int) len));
   }
 
+  /** Reads an indirect table into a chain, in its ring format's layout. */
+  @FunctionalInterface
+  interface IndirectTableReader {
+    void read(long tableGpa, int lengthBits, ChainBuilder builder)
+        throws GuestMemoryException, VirtqueueException;
+  }
+
+  /**
+   * Takes one descriptor from the ring (split and packed share the NEXT, WRITE and INDIRECT flag
+   * bits): an indirect one, allowed only when VIRTIO_F_INDIRECT_DESC was negotiated and never with
+   * NEXT, hands its table to {@code indirectTables} and ends the chain; any other adds its buffer.
+   *
+   * @return true when the chain goes on (NEXT is set)
+   */
+  boolean addFromRing(
+      long gpa,
+      int lengthBits,
+      int flags,
+      boolean indirectNegotiated,
+      IndirectTableReader indirectTables)
+      throws GuestMemoryException, VirtqueueException {
+    if ((flags & SplitVirtqueue.DESC_F_INDIRECT) != 0) {
+      if (!indirectNegotiated) {
+        throw new VirtqueueException("indirect descriptor without VIRTIO_F_INDIRECT_DESC");
+      }
+      if ((flags & SplitVirtqueue.DESC_F_NEXT) != 0) {
+        throw new VirtqueueException("descriptor has both INDIRECT and NEXT");
+      }
+      indirectTables.read(gpa, lengthBits, this);
+      return false;
+    }
+    add(gpa, lengthBits, (flags & SplitVirtqueue.DESC_F_WRITE) != 0);
+    return (flags & SplitVirtqueue.DESC_F_NEXT) != 0;
+  }
+
   /** Adds one descriptor's buffer; {@code lengthBits} is the raw 32-bit length. */
   void add(long gpa, int lengthBits, boolean deviceWritable) throws VirtqueueException {
     if (++descriptors > maxDescriptors) {

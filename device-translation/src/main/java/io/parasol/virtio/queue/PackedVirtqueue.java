@@ -23,6 +23,8 @@ public final class PackedVirtqueue implements Virtqueue {
   private static final int DESC_BYTES = 16;
 
   private final GuestMemory memory;
+  // One reader for the queue's life: no allocation per descriptor on the request path.
+  private final ChainBuilder.IndirectTableReader indirectTables = this::readIndirect;
   private final int size;
   private final long ringGpa;
   private final long driverEventGpa;
@@ -125,18 +127,7 @@ public final class PackedVirtqueue implements Virtqueue {
           return null;
         }
         slot = slot + 1 == size ? 0 : slot + 1;
-        if ((flags & DESC_F_INDIRECT) != 0) {
-          if (!indirect) {
-            throw new VirtqueueException("indirect descriptor without VIRTIO_F_INDIRECT_DESC");
-          }
-          if ((flags & DESC_F_NEXT) != 0) {
-            throw new VirtqueueException("descriptor has both INDIRECT and NEXT");
-          }
-          readIndirect(addr, len, builder);
-          break;
-        }
-        builder.add(addr, len, (flags & DESC_F_WRITE) != 0);
-        if ((flags & DESC_F_NEXT) == 0) {
+        if (!builder.addFromRing(addr, len, flags, indirect, indirectTables)) {
           break; // §2.8.6: the buffer ID is the last descriptor's
         }
       }

@@ -20,6 +20,8 @@ public final class SplitVirtqueue implements Virtqueue {
   private static final int DESC_BYTES = 16;
 
   private final GuestMemory memory;
+  // One reader for the queue's life: no allocation per descriptor on the request path.
+  private final ChainBuilder.IndirectTableReader indirectTables = this::readIndirect;
   private final int size;
   private final long descGpa;
   private final long availGpa;
@@ -154,18 +156,7 @@ public final class SplitVirtqueue implements Virtqueue {
       int len = d.get(ValueLayout.JAVA_INT_UNALIGNED, 8);
       int flags = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, 12));
       int next = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, 14));
-      if ((flags & DESC_F_INDIRECT) != 0) {
-        if (!indirect) {
-          throw new VirtqueueException("indirect descriptor without VIRTIO_F_INDIRECT_DESC");
-        }
-        if ((flags & DESC_F_NEXT) != 0) {
-          throw new VirtqueueException("descriptor has both INDIRECT and NEXT");
-        }
-        readIndirect(addr, len, builder);
-        break;
-      }
-      builder.add(addr, len, (flags & DESC_F_WRITE) != 0);
-      if ((flags & DESC_F_NEXT) == 0) {
+      if (!builder.addFromRing(addr, len, flags, indirect, indirectTables)) {
         break;
       }
       if (next >= size) {

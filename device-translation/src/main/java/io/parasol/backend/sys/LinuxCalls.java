@@ -11,7 +11,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * libc downcalls for host I/O. Every call captures {@code errno} with {@link
@@ -35,102 +34,87 @@ public final class LinuxCalls {
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+  private static final long ERRNO_OFFSET =
+      CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
-  // int open(const char *path, int flags, ...): mode is variadic.
-  private static final MethodHandle OPEN =
-      downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
-  private static final MethodHandle CLOSE =
-      downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-  private static final MethodHandle PREAD =
-      downcall(
-          "pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1);
-  private static final MethodHandle PWRITE =
-      downcall(
-          "pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1);
-  private static final MethodHandle READ =
-      downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
-  private static final MethodHandle WRITE =
-      downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
-  private static final MethodHandle FDATASYNC =
-      downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-  private static final MethodHandle FALLOCATE =
-      downcall(
-          "fallocate",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
-          -1);
-  private static final MethodHandle LSEEK =
-      downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), -1);
-  private static final MethodHandle MEMFD_CREATE =
-      downcall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), -1);
-  private static final MethodHandle FTRUNCATE =
-      downcall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), -1);
-  private static final MethodHandle MMAP =
-      downcall(
-          "mmap",
+  // x86-64 system call numbers (the kernel's arch/x86/entry/syscalls/syscall_64.tbl).
+  private static final long SYS_READ = 0;
+  private static final long SYS_WRITE = 1;
+  private static final long SYS_OPEN = 2;
+  private static final long SYS_CLOSE = 3;
+  private static final long SYS_POLL = 7;
+  private static final long SYS_LSEEK = 8;
+  private static final long SYS_MMAP = 9;
+  private static final long SYS_MUNMAP = 11;
+  private static final long SYS_IOCTL = 16;
+  private static final long SYS_PREAD64 = 17;
+  private static final long SYS_PWRITE64 = 18;
+  private static final long SYS_SOCKET = 41;
+  private static final long SYS_CONNECT = 42;
+  private static final long SYS_SENDMSG = 46;
+  private static final long SYS_RECVMSG = 47;
+  private static final long SYS_SHUTDOWN = 48;
+  private static final long SYS_BIND = 49;
+  private static final long SYS_LISTEN = 50;
+  private static final long SYS_FDATASYNC = 75;
+  private static final long SYS_FTRUNCATE = 77;
+  private static final long SYS_FALLOCATE = 285;
+  private static final long SYS_ACCEPT4 = 288;
+  private static final long SYS_EVENTFD2 = 290;
+  private static final long SYS_MEMFD_CREATE = 319;
+
+  /**
+   * {@code long syscall(long number, ...)} with six variadic {@code long} arguments (the kernel
+   * ignores those a call does not take) and {@code errno} captured into the leading segment. Every
+   * call here goes through this one downcall: each distinct FFM function shape costs the JVM a
+   * generated stub and its method-handle adapters when first linked (about 10 ms on a fast host, up
+   * to a second where the CPU is emulated), and {@code parasol run} would pay that at start-up for
+   * every shape. Pointers travel as addresses of segments that stay alive for the call.
+   */
+  private static final MethodHandle SYSCALL =
+      LINKER.downcallHandle(
+          LINKER
+              .defaultLookup()
+              .find("syscall")
+              .orElseThrow(() -> new IllegalStateException("libc has no syscall")),
           FunctionDescriptor.of(
-              ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
-          -1);
-  private static final MethodHandle MUNMAP =
-      downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), -1);
-  // int ioctl(int fd, unsigned long request, ...): the argument is variadic, here a pointer.
-  private static final MethodHandle IOCTL_PTR =
-      downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
-  private static final MethodHandle IOCTL_LONG =
-      downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
-  private static final MethodHandle SOCKET =
-      downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
-  private static final MethodHandle BIND =
-      downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
-  private static final MethodHandle CONNECT =
-      downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
-  private static final MethodHandle LISTEN =
-      downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-  private static final MethodHandle ACCEPT4 =
-      downcall(
-          "accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), -1);
-  private static final MethodHandle RECVMSG =
-      downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
-  private static final MethodHandle SENDMSG =
-      downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
-  private static final MethodHandle SHUTDOWN =
-      downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-  private static final MethodHandle EVENTFD =
-      downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-  private static final MethodHandle POLL =
-      downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-  // glibc 2.32+; null where libc lacks it (messages then show the number only).
-  private static final MethodHandle STRERRORNAME_NP =
-      LINKER
-          .defaultLookup()
-          .find("strerrorname_np")
-          .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(ADDRESS, JAVA_INT)))
-          .orElse(null);
+              JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+              JAVA_LONG),
+          Linker.Option.captureCallState("errno"),
+          Linker.Option.firstVariadicArg(1));
+
+  /** strerrorname_np (glibc 2.32+), linked on first use; null where libc lacks it. */
+  private static final class ErrnoNames {
+    static final MethodHandle STRERRORNAME_NP =
+        LINKER
+            .defaultLookup()
+            .find("strerrorname_np")
+            .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(ADDRESS, JAVA_INT)))
+            .orElse(null);
+  }
 
   private LinuxCalls() {}
 
-  private static MethodHandle downcall(String name, FunctionDescriptor fd, int firstVariadic) {
-    MemorySegment symbol =
-        LINKER
-            .defaultLookup()
-            .find(name)
-            .orElseThrow(() -> new IllegalStateException("libc has no " + name));
-    Linker.Option[] options =
-        firstVariadic < 0
-            ? new Linker.Option[] {CAPTURE}
-            : new Linker.Option[] {CAPTURE, Linker.Option.firstVariadicArg(firstVariadic)};
-    return LINKER.downcallHandle(symbol, fd, options);
+  /** One system call; returns its result, or -1 with the errno in {@code capture}. */
+  private static long syscall(
+      MemorySegment capture, long number, long a1, long a2, long a3, long a4, long a5, long a6)
+      throws Throwable {
+    return (long) SYSCALL.invokeExact(capture, number, a1, a2, a3, a4, a5, a6);
+  }
+
+  /** {@link #syscall} with fewer arguments: the rest are zero. */
+  private static long syscall(MemorySegment capture, long number, long a1, long a2, long a3)
+      throws Throwable {
+    return syscall(capture, number, a1, a2, a3, 0, 0, 0);
   }
 
   /** The symbolic name of {@code errno} ({@code EIO}), or {@code errno N} if libc has none. */
   static String errnoName(int errno) {
-    if (STRERRORNAME_NP == null) {
+    if (ErrnoNames.STRERRORNAME_NP == null) {
       return "errno " + errno;
     }
     try {
-      MemorySegment name = (MemorySegment) STRERRORNAME_NP.invokeExact(errno);
+      MemorySegment name = (MemorySegment) ErrnoNames.STRERRORNAME_NP.invokeExact(errno);
       if (name.address() == 0) {
         return "errno " + errno;
       }
@@ -156,7 +140,7 @@ public final class LinuxCalls {
         if (r >= 0) {
           return r;
         }
-        int errno = (int) ERRNO.get(capture, 0L);
+        int errno = capture.get(JAVA_INT, ERRNO_OFFSET);
         if (errno != EINTR) {
           throw new ErrnoException(operation, errno);
         }
@@ -175,13 +159,13 @@ public final class LinuxCalls {
     return (int)
         checked(
             "open " + path,
-            (a, c) -> (int) OPEN.invokeExact(c, a.allocateFrom(path), flags | O_CLOEXEC, 0));
+            (a, c) -> syscall(c, SYS_OPEN, a.allocateFrom(path).address(), flags | O_CLOEXEC, 0));
   }
 
   /** close(2); errors are ignored (on Linux the descriptor is gone either way). */
   public static void close(int fd) {
     try {
-      checked("close", (a, c) -> (int) CLOSE.invokeExact(c, fd));
+      checked("close", (a, c) -> syscall(c, SYS_CLOSE, fd, 0, 0));
     } catch (ErrnoException ignored) {
       // nothing to do
     }
@@ -193,38 +177,41 @@ public final class LinuxCalls {
    * bytes.
    */
   public static long pread(int fd, MemorySegment dst, long offset) throws ErrnoException {
-    return checked("pread", (a, c) -> (long) PREAD.invokeExact(c, fd, dst, dst.byteSize(), offset));
+    return checked(
+        "pread",
+        (a, c) -> syscall(c, SYS_PREAD64, fd, dst.address(), dst.byteSize(), offset, 0, 0));
   }
 
   /** pwrite(2) of {@code src} (native, alive for the call); returns the bytes written. */
   public static long pwrite(int fd, MemorySegment src, long offset) throws ErrnoException {
     return checked(
-        "pwrite", (a, c) -> (long) PWRITE.invokeExact(c, fd, src, src.byteSize(), offset));
+        "pwrite",
+        (a, c) -> syscall(c, SYS_PWRITE64, fd, src.address(), src.byteSize(), offset, 0, 0));
   }
 
   /** read(2) into {@code dst} (native, alive for the call); returns the bytes read. */
   public static long read(int fd, MemorySegment dst) throws ErrnoException {
-    return checked("read", (a, c) -> (long) READ.invokeExact(c, fd, dst, dst.byteSize()));
+    return checked("read", (a, c) -> syscall(c, SYS_READ, fd, dst.address(), dst.byteSize()));
   }
 
   /** write(2) of {@code src} (native, alive for the call); returns the bytes written. */
   public static long write(int fd, MemorySegment src) throws ErrnoException {
-    return checked("write", (a, c) -> (long) WRITE.invokeExact(c, fd, src, src.byteSize()));
+    return checked("write", (a, c) -> syscall(c, SYS_WRITE, fd, src.address(), src.byteSize()));
   }
 
   /** fdatasync(2). */
   public static void fdatasync(int fd) throws ErrnoException {
-    checked("fdatasync", (a, c) -> (int) FDATASYNC.invokeExact(c, fd));
+    checked("fdatasync", (a, c) -> syscall(c, SYS_FDATASYNC, fd, 0, 0));
   }
 
   /** fallocate(2) with {@code mode} over {@code [offset, offset+length)}. */
   public static void fallocate(int fd, int mode, long offset, long length) throws ErrnoException {
-    checked("fallocate", (a, c) -> (int) FALLOCATE.invokeExact(c, fd, mode, offset, length));
+    checked("fallocate", (a, c) -> syscall(c, SYS_FALLOCATE, fd, mode, offset, length, 0, 0));
   }
 
   /** The size of the file behind {@code fd} (lseek to SEEK_END). */
   public static long size(int fd) throws ErrnoException {
-    return checked("lseek", (a, c) -> (long) LSEEK.invokeExact(c, fd, 0L, 2));
+    return checked("lseek", (a, c) -> syscall(c, SYS_LSEEK, fd, 0, 2));
   }
 
   /** memfd_create(2); returns the descriptor. */
@@ -232,12 +219,12 @@ public final class LinuxCalls {
     return (int)
         checked(
             "memfd_create",
-            (a, c) -> (int) MEMFD_CREATE.invokeExact(c, a.allocateFrom(name), MFD_CLOEXEC));
+            (a, c) -> syscall(c, SYS_MEMFD_CREATE, a.allocateFrom(name).address(), MFD_CLOEXEC, 0));
   }
 
   /** ftruncate(2). */
   public static void ftruncate(int fd, long length) throws ErrnoException {
-    checked("ftruncate", (a, c) -> (int) FTRUNCATE.invokeExact(c, fd, length));
+    checked("ftruncate", (a, c) -> syscall(c, SYS_FTRUNCATE, fd, length, 0));
   }
 
   /** {@link #mmapShared(int, long, long, Arena)} from offset 0. */
@@ -247,8 +234,7 @@ public final class LinuxCalls {
 
   /** munmap(2) of a mapping made by {@link #mmapShared}. */
   public static void munmap(long address, long length) throws ErrnoException {
-    checked(
-        "munmap", (a, c) -> (int) MUNMAP.invokeExact(c, MemorySegment.ofAddress(address), length));
+    checked("munmap", (a, c) -> syscall(c, SYS_MUNMAP, address, length, 0));
   }
 
   /**
@@ -257,12 +243,12 @@ public final class LinuxCalls {
    */
   public static int ioctl(int fd, long request, MemorySegment arg, String operation)
       throws ErrnoException {
-    return (int) checked(operation, (a, c) -> (int) IOCTL_PTR.invokeExact(c, fd, request, arg));
+    return (int) checked(operation, (a, c) -> syscall(c, SYS_IOCTL, fd, request, arg.address()));
   }
 
   /** ioctl(2) whose argument is a value, not a pointer (TUNSETOFFLOAD). */
   public static int ioctl(int fd, long request, long arg, String operation) throws ErrnoException {
-    return (int) checked(operation, (a, c) -> (int) IOCTL_LONG.invokeExact(c, fd, request, arg));
+    return (int) checked(operation, (a, c) -> syscall(c, SYS_IOCTL, fd, request, arg));
   }
 
   /** Whether {@code fd} becomes readable within {@code timeoutMillis} (poll(2) for POLLIN). */
@@ -274,7 +260,7 @@ public final class LinuxCalls {
               MemorySegment pollfd = a.allocate(8, 4);
               pollfd.set(JAVA_INT, 0, fd);
               pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 1);
-              return (int) POLL.invokeExact(c, pollfd, 1L, timeoutMillis);
+              return syscall(c, SYS_POLL, pollfd.address(), 1, timeoutMillis);
             })
         > 0;
   }
@@ -308,11 +294,11 @@ public final class LinuxCalls {
     int fd =
         (int)
             checked(
-                "socket",
-                (a, c) -> (int) SOCKET.invokeExact(c, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+                "socket", (a, c) -> syscall(c, SYS_SOCKET, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     try {
-      checked("bind " + path, (a, c) -> (int) BIND.invokeExact(c, fd, sockaddrUn(a, path), 110));
-      checked("listen", (a, c) -> (int) LISTEN.invokeExact(c, fd, backlog));
+      checked(
+          "bind " + path, (a, c) -> syscall(c, SYS_BIND, fd, sockaddrUn(a, path).address(), 110));
+      checked("listen", (a, c) -> syscall(c, SYS_LISTEN, fd, backlog, 0));
       return fd;
     } catch (ErrnoException e) {
       close(fd);
@@ -325,11 +311,11 @@ public final class LinuxCalls {
     int fd =
         (int)
             checked(
-                "socket",
-                (a, c) -> (int) SOCKET.invokeExact(c, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+                "socket", (a, c) -> syscall(c, SYS_SOCKET, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     try {
       checked(
-          "connect " + path, (a, c) -> (int) CONNECT.invokeExact(c, fd, sockaddrUn(a, path), 110));
+          "connect " + path,
+          (a, c) -> syscall(c, SYS_CONNECT, fd, sockaddrUn(a, path).address(), 110));
       return fd;
     } catch (ErrnoException e) {
       close(fd);
@@ -340,18 +326,13 @@ public final class LinuxCalls {
   /** accept4(2) with SOCK_CLOEXEC; returns the connection's descriptor. */
   public static int accept(int listenFd) throws ErrnoException {
     return (int)
-        checked(
-            "accept",
-            (a, c) ->
-                (int)
-                    ACCEPT4.invokeExact(
-                        c, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC));
+        checked("accept", (a, c) -> syscall(c, SYS_ACCEPT4, listenFd, 0, 0, SOCK_CLOEXEC, 0, 0));
   }
 
   /** shutdown(2) both directions: wakes a thread blocked reading the socket. */
   public static void shutdown(int fd) {
     try {
-      checked("shutdown", (a, c) -> (int) SHUTDOWN.invokeExact(c, fd, SHUT_RDWR));
+      checked("shutdown", (a, c) -> syscall(c, SYS_SHUTDOWN, fd, SHUT_RDWR, 0));
     } catch (ErrnoException ignored) {
       // already gone
     }
@@ -379,7 +360,8 @@ public final class LinuxCalls {
       msg.set(JAVA_LONG, 32, control.address());
       msg.set(JAVA_LONG, 40, controlBytes);
       long n =
-          checked("recvmsg", (a, c) -> (long) RECVMSG.invokeExact(c, fd, msg, MSG_CMSG_CLOEXEC));
+          checked(
+              "recvmsg", (a, c) -> syscall(c, SYS_RECVMSG, fd, msg.address(), MSG_CMSG_CLOEXEC));
       fdCount[0] = 0;
       long controlLen = msg.get(JAVA_LONG, 40);
       if (controlLen >= 16) {
@@ -427,7 +409,7 @@ public final class LinuxCalls {
         msg.set(JAVA_LONG, 32, control.address());
         msg.set(JAVA_LONG, 40, controlBytes);
       }
-      long n = checked("sendmsg", (a, c) -> (long) SENDMSG.invokeExact(c, fd, msg, 0));
+      long n = checked("sendmsg", (a, c) -> syscall(c, SYS_SENDMSG, fd, msg.address(), 0));
       if (n != src.byteSize()) {
         throw new ErrnoException("sendmsg (short, " + n + " of " + src.byteSize() + ")", 5);
       }
@@ -436,7 +418,7 @@ public final class LinuxCalls {
 
   /** eventfd(2) with EFD_CLOEXEC. */
   public static int eventfd() throws ErrnoException {
-    return (int) checked("eventfd", (a, c) -> (int) EVENTFD.invokeExact(c, 0, EFD_CLOEXEC));
+    return (int) checked("eventfd", (a, c) -> syscall(c, SYS_EVENTFD2, 0, EFD_CLOEXEC, 0));
   }
 
   /** Adds 1 to an eventfd counter. */
@@ -470,17 +452,8 @@ public final class LinuxCalls {
         checked(
             "mmap",
             (a, c) -> {
-              MemorySegment p =
-                  (MemorySegment)
-                      MMAP.invokeExact(
-                          c,
-                          MemorySegment.NULL,
-                          length,
-                          PROT_READ | PROT_WRITE,
-                          MAP_SHARED,
-                          fd,
-                          offset);
-              return p.address() == -1L ? -1L : p.address();
+              return syscall(
+                  c, SYS_MMAP, 0, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
             });
     // Restricted: the kernel mapped exactly `length` bytes at `address`, mapped until munmap,
     // which the owner calls only after closing `arena`; any thread may use it if `arena` is shared.

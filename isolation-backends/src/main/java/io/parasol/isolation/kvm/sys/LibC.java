@@ -1,8 +1,8 @@
 package io.parasol.isolation.kvm.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,13 +11,19 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
- * The C library calls the KVM backend needs, as FFM downcalls. Every call captures {@code errno}
- * with {@link Linker.Option#captureCallState} into a segment owned by the call (a confined arena
- * for the slow-path methods here, a per-vCPU segment for the hot path in {@link VcpuCalls}); no
- * errno is kept in shared static state.
+ * The system calls the KVM backend needs, as FFM downcalls. Every call captures {@code errno} with
+ * {@link Linker.Option#captureCallState} into a segment owned by the call (a confined arena for the
+ * slow-path methods here, a per-vCPU segment for the hot path in {@link VcpuCalls}); no errno is
+ * kept in shared static state.
+ *
+ * <p>Every call goes through one downcall, glibc's {@code syscall(2)} with six arguments: each
+ * distinct FFM function shape costs the JVM a generated stub and its method-handle adapters when it
+ * is first linked, about 10 ms on a fast host and up to a second where the CPU is emulated (the
+ * nested lab), so one shape for all of them keeps {@code parasol run}'s start-up to a single stub.
+ * Pointers travel as addresses of segments that belong to the caller's arena and stay alive for the
+ * call.
  *
  * <p>Failures throw {@link ErrnoException} naming the operation the caller passes.
  */
@@ -36,70 +42,68 @@ public final class LibC {
   /** glibc's {@code sigset_t} is 1024 bits; the kernel's is 64 ({@code KVM_SET_SIGNAL_MASK}). */
   public static final int GLIBC_SIGSET_BYTES = 128;
 
+  // x86-64 system call numbers (the kernel's arch/x86/entry/syscalls/syscall_64.tbl).
+  static final long SYS_READ = 0;
+  static final long SYS_WRITE = 1;
+  static final long SYS_OPEN = 2;
+  static final long SYS_CLOSE = 3;
+  static final long SYS_POLL = 7;
+  static final long SYS_MMAP = 9;
+  static final long SYS_MUNMAP = 11;
+  static final long SYS_RT_SIGPROCMASK = 14;
+  static final long SYS_IOCTL = 16;
+  static final long SYS_GETPID = 39;
+  static final long SYS_FTRUNCATE = 77;
+  static final long SYS_RT_SIGTIMEDWAIT = 128;
+  static final long SYS_GETTID = 186;
+  static final long SYS_TGKILL = 234;
+  static final long SYS_EVENTFD2 = 290;
+  static final long SYS_MEMFD_CREATE = 319;
+
+  private static final int EINTR = 4;
+
   private static final Linker LINKER = Linker.nativeLinker();
 
   /** The layout {@code captureCallState("errno")} writes. */
   static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
 
-  private static final VarHandle ERRNO =
-      CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  private static final long ERRNO_OFFSET =
+      CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-
-  // int open(const char *path, int flags, ...): mode is variadic.
-  private static final MethodHandle OPEN =
-      downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
-  private static final MethodHandle CLOSE =
-      downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-  // int ioctl(int fd, unsigned long request, ...): the argument is variadic, a pointer or a long.
-  static final MethodHandle IOCTL_PTR =
-      downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
-  static final MethodHandle IOCTL_LONG =
-      downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
-  private static final MethodHandle MMAP =
-      downcall(
-          "mmap",
+  /**
+   * {@code long syscall(long number, ...)} with six variadic {@code long} arguments (the kernel
+   * ignores those a call does not take) and {@code errno} captured into the leading segment.
+   */
+  private static final MethodHandle SYSCALL =
+      LINKER.downcallHandle(
+          LINKER
+              .defaultLookup()
+              .find("syscall")
+              .orElseThrow(() -> new IllegalStateException("libc has no syscall")),
           FunctionDescriptor.of(
-              ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
-          -1);
-  private static final MethodHandle MUNMAP =
-      downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), -1);
-  private static final MethodHandle MEMFD_CREATE =
-      downcall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), -1);
-  private static final MethodHandle FTRUNCATE =
-      downcall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), -1);
-  private static final MethodHandle EVENTFD =
-      downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-  private static final MethodHandle READ =
-      downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
-  private static final MethodHandle WRITE =
-      downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
-  private static final MethodHandle POLL =
-      downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-  private static final MethodHandle GETPID =
-      downcall("getpid", FunctionDescriptor.of(JAVA_INT), -1);
-  static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT), -1);
-  private static final MethodHandle TGKILL =
-      downcall("tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
-  // pthread_sigmask returns the error number instead of setting errno.
-  static final MethodHandle PTHREAD_SIGMASK =
-      downcall("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
-  static final MethodHandle SIGTIMEDWAIT =
-      downcall("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), -1);
+              JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+              JAVA_LONG),
+          Linker.Option.captureCallState("errno"),
+          Linker.Option.firstVariadicArg(1));
 
   private LibC() {}
 
-  private static MethodHandle downcall(String name, FunctionDescriptor fd, int firstVariadic) {
-    MemorySegment symbol =
-        LINKER
-            .defaultLookup()
-            .find(name)
-            .orElseThrow(() -> new IllegalStateException("libc has no " + name));
-    Linker.Option[] options =
-        firstVariadic < 0
-            ? new Linker.Option[] {CAPTURE}
-            : new Linker.Option[] {CAPTURE, Linker.Option.firstVariadicArg(firstVariadic)};
-    return LINKER.downcallHandle(symbol, fd, options);
+  /**
+   * One system call; returns its result, or -1 with the errno in {@code capture}. Allocates
+   * nothing, so the vCPU hot path ({@link VcpuCalls}) uses it directly.
+   */
+  static long syscall(
+      MemorySegment capture, long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+    try {
+      return (long) SYSCALL.invokeExact(capture, number, a1, a2, a3, a4, a5, a6);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** {@link #syscall} with fewer arguments: the rest are zero. */
+  static long syscall(MemorySegment capture, long number, long a1, long a2, long a3) {
+    return syscall(capture, number, a1, a2, a3, 0, 0, 0);
   }
 
   /** A capture segment for one call or one thread's calls. */
@@ -109,7 +113,7 @@ public final class LibC {
 
   /** The errno a call wrote into {@code capture}. */
   static int errno(MemorySegment capture) {
-    return (int) ERRNO.get(capture, 0L);
+    return capture.get(JAVA_INT, ERRNO_OFFSET);
   }
 
   private static RuntimeException rethrow(Throwable t) {
@@ -125,7 +129,7 @@ public final class LibC {
   /** One native call: gets the arena for its arguments and the errno capture segment. */
   @FunctionalInterface
   private interface NativeCall {
-    long invoke(Arena arena, MemorySegment capture) throws Throwable;
+    long invoke(Arena arena, MemorySegment capture);
   }
 
   /**
@@ -141,31 +145,26 @@ public final class LibC {
         throw new ErrnoException(operation, errno(capture));
       }
       return r;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
     }
   }
 
   /** open(2); returns the file descriptor. */
   public static int open(String path, int flags, String operation) throws ErrnoException {
     return (int)
-        checked(operation, (a, c) -> (int) OPEN.invokeExact(c, a.allocateFrom(path), flags, 0));
+        checked(
+            operation, (a, c) -> syscall(c, SYS_OPEN, a.allocateFrom(path).address(), flags, 0));
   }
 
   /** close(2); errors are ignored (the descriptor is gone either way on Linux). */
   public static void close(int fd) {
     try (Arena arena = Arena.ofConfined()) {
-      int unused = (int) CLOSE.invokeExact(allocateCapture(arena), fd);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      long unused = syscall(allocateCapture(arena), SYS_CLOSE, fd, 0, 0);
     }
   }
 
   /** ioctl(2) with an integer argument (or none); returns the non-negative result. */
   public static int ioctl(int fd, long request, long arg, String operation) throws ErrnoException {
-    return (int) checked(operation, (a, c) -> (int) IOCTL_LONG.invokeExact(c, fd, request, arg));
+    return (int) checked(operation, (a, c) -> syscall(c, SYS_IOCTL, fd, request, arg));
   }
 
   /**
@@ -175,7 +174,7 @@ public final class LibC {
    */
   public static int ioctl(int fd, long request, MemorySegment arg, String operation)
       throws ErrnoException {
-    return (int) checked(operation, (a, c) -> (int) IOCTL_PTR.invokeExact(c, fd, request, arg));
+    return (int) checked(operation, (a, c) -> syscall(c, SYS_IOCTL, fd, request, arg.address()));
   }
 
   /**
@@ -188,27 +187,21 @@ public final class LibC {
       throws ErrnoException {
     try (Arena callArena = Arena.ofConfined()) {
       MemorySegment capture = allocateCapture(callArena);
-      MemorySegment address =
-          (MemorySegment)
-              MMAP.invokeExact(capture, MemorySegment.NULL, length, prot, flags, fd, offset);
-      if (address.address() == -1L) {
+      long address = syscall(capture, SYS_MMAP, 0, length, prot, flags, fd, offset);
+      // The kernel returns -errno in [-4095, -1]; glibc turns it into -1 and errno.
+      if (address == -1L) {
         throw new ErrnoException(operation, errno(capture));
       }
       // Restricted: the kernel mapped exactly `length` bytes at `address`; they stay mapped until
       // munmap, which the owner calls only after closing `arena`. Any thread may use the segment
       // if `arena` is shared.
-      return address.reinterpret(length, arena, null);
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
+      return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
     }
   }
 
   /** munmap(2) of a mapping made by {@link #mmap}, by address and length. */
   public static void munmap(long address, long length) throws ErrnoException {
-    checked(
-        "munmap", (a, c) -> (int) MUNMAP.invokeExact(c, MemorySegment.ofAddress(address), length));
+    checked("munmap", (a, c) -> syscall(c, SYS_MUNMAP, address, length, 0));
   }
 
   /** memfd_create(2); returns the file descriptor. */
@@ -216,17 +209,17 @@ public final class LibC {
     return (int)
         checked(
             "memfd_create",
-            (a, c) -> (int) MEMFD_CREATE.invokeExact(c, a.allocateFrom(name), flags));
+            (a, c) -> syscall(c, SYS_MEMFD_CREATE, a.allocateFrom(name).address(), flags, 0));
   }
 
   /** ftruncate(2). */
   public static void ftruncate(int fd, long length) throws ErrnoException {
-    checked("ftruncate", (a, c) -> (int) FTRUNCATE.invokeExact(c, fd, length));
+    checked("ftruncate", (a, c) -> syscall(c, SYS_FTRUNCATE, fd, length, 0));
   }
 
-  /** eventfd(2); returns the file descriptor. */
+  /** eventfd(2) (the eventfd2 system call, as glibc makes it); returns the file descriptor. */
   public static int eventfd(int initialValue, int flags) throws ErrnoException {
-    return (int) checked("eventfd", (a, c) -> (int) EVENTFD.invokeExact(c, initialValue, flags));
+    return (int) checked("eventfd", (a, c) -> syscall(c, SYS_EVENTFD2, initialValue, flags, 0));
   }
 
   /** Adds {@code value} to an eventfd counter (an 8-byte write(2)). */
@@ -237,15 +230,11 @@ public final class LibC {
       buf.set(JAVA_LONG, 0, value);
       long n;
       do {
-        n = (long) WRITE.invokeExact(capture, fd, buf, 8L);
-      } while (n < 0 && errno(capture) == Errno.EINTR);
+        n = syscall(capture, SYS_WRITE, fd, buf.address(), 8);
+      } while (n < 0 && errno(capture) == EINTR);
       if (n != 8) {
         throw new ErrnoException("eventfd write", n < 0 ? errno(capture) : Errno.EIO);
       }
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
     }
   }
 
@@ -260,8 +249,8 @@ public final class LibC {
         // struct pollfd { int fd; short events; short revents; }, POLLIN = 1.
         MemorySegment pollfd = arena.allocate(8, 4);
         pollfd.set(JAVA_INT, 0, fd);
-        pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 1);
-        int ready = (int) POLL.invokeExact(capture, pollfd, 1L, 0);
+        pollfd.set(JAVA_SHORT, 4, (short) 1);
+        long ready = syscall(capture, SYS_POLL, pollfd.address(), 1, 0);
         if (ready < 0) {
           throw new ErrnoException("poll", errno(capture));
         }
@@ -272,25 +261,19 @@ public final class LibC {
       MemorySegment buf = arena.allocate(JAVA_LONG);
       long n;
       do {
-        n = (long) READ.invokeExact(capture, fd, buf, 8L);
-      } while (n < 0 && errno(capture) == Errno.EINTR);
+        n = syscall(capture, SYS_READ, fd, buf.address(), 8);
+      } while (n < 0 && errno(capture) == EINTR);
       if (n != 8) {
         throw new ErrnoException("eventfd read", n < 0 ? errno(capture) : Errno.EIO);
       }
       return buf.get(JAVA_LONG, 0);
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw rethrow(t);
     }
   }
 
   /** getpid(2). */
   public static int getpid() {
     try (Arena arena = Arena.ofConfined()) {
-      return (int) GETPID.invokeExact(allocateCapture(arena));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      return (int) syscall(allocateCapture(arena), SYS_GETPID, 0, 0, 0);
     }
   }
 
@@ -300,6 +283,6 @@ public final class LibC {
    * signal would otherwise terminate the JVM.
    */
   public static void tgkill(int pid, int tid, int signal) throws ErrnoException {
-    checked("tgkill", (a, c) -> (int) TGKILL.invokeExact(c, pid, tid, signal));
+    checked("tgkill", (a, c) -> syscall(c, SYS_TGKILL, pid, tid, signal));
   }
 }

@@ -36,33 +36,24 @@ public final class VcpuCalls {
 
   /** KVM_RUN; returns its result, or minus the errno. */
   public int run(int vcpuFd) {
-    try {
-      int r = (int) LibC.IOCTL_LONG.invokeExact(capture, vcpuFd, KvmAbi.KVM_RUN, 0L);
-      return r < 0 ? -LibC.errno(capture) : r;
-    } catch (Throwable t) {
-      throw new IllegalStateException("KVM_RUN downcall failed", t);
-    }
+    int r = (int) LibC.syscall(capture, LibC.SYS_IOCTL, vcpuFd, KvmAbi.KVM_RUN, 0);
+    return r < 0 ? -LibC.errno(capture) : r;
   }
 
   /** KVM_INTERRUPT with {@code vector}; returns 0 or minus the errno. */
   public int injectInterrupt(int vcpuFd, int vector) {
     interrupt.set(JAVA_INT, 0, vector);
-    try {
-      // The kernel reads the 4-byte struct during the call only.
-      int r = (int) LibC.IOCTL_PTR.invokeExact(capture, vcpuFd, KvmAbi.KVM_INTERRUPT, interrupt);
-      return r < 0 ? -LibC.errno(capture) : r;
-    } catch (Throwable t) {
-      throw new IllegalStateException("KVM_INTERRUPT downcall failed", t);
-    }
+    // The kernel reads the 4-byte struct during the call only.
+    int r =
+        (int)
+            LibC.syscall(
+                capture, LibC.SYS_IOCTL, vcpuFd, KvmAbi.KVM_INTERRUPT, interrupt.address());
+    return r < 0 ? -LibC.errno(capture) : r;
   }
 
   /** gettid(2) of the calling thread. */
   public int gettid() {
-    try {
-      return (int) LibC.GETTID.invokeExact(capture);
-    } catch (Throwable t) {
-      throw new IllegalStateException("gettid downcall failed", t);
-    }
+    return (int) LibC.syscall(capture, LibC.SYS_GETTID, 0, 0, 0);
   }
 
   /**
@@ -70,32 +61,40 @@ public final class VcpuCalls {
    * the kernel's 64-bit {@code sigset_t} (the first word of glibc's).
    */
   public long blockKickSignal() throws ErrnoException {
-    try {
-      int r =
-          (int) LibC.PTHREAD_SIGMASK.invokeExact(capture, LibC.SIG_BLOCK, signalSet, oldSignalSet);
-      if (r != 0) {
-        throw new ErrnoException("pthread_sigmask", r);
-      }
-      return oldSignalSet.get(JAVA_LONG, 0);
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException("pthread_sigmask downcall failed", t);
+    // rt_sigprocmask acts on the calling thread, as pthread_sigmask does; the kick signal is
+    // not one of glibc's internal ones, which pthread_sigmask would refuse to block.
+    long r =
+        LibC.syscall(
+            capture,
+            LibC.SYS_RT_SIGPROCMASK,
+            LibC.SIG_BLOCK,
+            signalSet.address(),
+            oldSignalSet.address(),
+            KvmAbi.KERNEL_SIGSET_BYTES,
+            0,
+            0);
+    if (r != 0) {
+      throw new ErrnoException("rt_sigprocmask", LibC.errno(capture));
     }
+    return oldSignalSet.get(JAVA_LONG, 0);
   }
 
   /** Consumes every pending instance of the (blocked) kick signal without waiting. */
   public void drainKickSignal() {
-    try {
-      // sigtimedwait with a zero timeout returns the signal, or -1 (EAGAIN) when none is pending.
-      int signal;
-      do {
-        signal =
-            (int)
-                LibC.SIGTIMEDWAIT.invokeExact(capture, signalSet, MemorySegment.NULL, zeroTimeout);
-      } while (signal > 0); // real-time signals queue: take every instance
-    } catch (Throwable t) {
-      throw new IllegalStateException("sigtimedwait downcall failed", t);
-    }
+    // rt_sigtimedwait with a zero timeout returns the signal, or -1 (EAGAIN) when none is
+    // pending.
+    long signal;
+    do {
+      signal =
+          LibC.syscall(
+              capture,
+              LibC.SYS_RT_SIGTIMEDWAIT,
+              signalSet.address(),
+              0,
+              zeroTimeout.address(),
+              KvmAbi.KERNEL_SIGSET_BYTES,
+              0,
+              0);
+    } while (signal > 0); // real-time signals queue: take every instance
   }
 }

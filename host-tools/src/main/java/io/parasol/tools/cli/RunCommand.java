@@ -42,51 +42,41 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
-  Payload payload;
+  // What to boot: a Linux kernel (with its initrd and command line), a flat test-guest binary or
+  // an IGVM file, exactly one (checked by payload()). Plain options rather than picocli argument
+  // groups: a group's model and synopsis cost more start-up than all the other options together.
+  @Option(
+      names = "--kernel",
+      paramLabel = "FILE",
+      description =
+          "A Linux bzImage (x86 boot protocol 2.12 or later), booted at its 64-bit entry.")
+  Path kernel;
 
-  /** What to boot: a Linux kernel, or a flat test-guest binary. */
-  static final class Payload {
-    @picocli.CommandLine.ArgGroup(exclusive = false)
-    Linux linux;
+  @Option(
+      names = "--initrd",
+      paramLabel = "FILE",
+      description = "An initial RAM disk for the kernel.")
+  Path initrd;
 
-    @Option(
-        names = "--flat",
-        paramLabel = "FILE",
-        description =
-            "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
-    Path flatImage;
+  @Option(
+      names = "--cmdline",
+      paramLabel = "STR",
+      defaultValue = "console=ttyS0",
+      description = "The kernel command line (default: ${DEFAULT-VALUE}).")
+  String cmdline;
 
-    @Option(
-        names = "--igvm",
-        paramLabel = "FILE",
-        description = "An IGVM file, booted on its NATIVE platform (see --igvm-cmdline).")
-    Path igvm;
-  }
+  @Option(
+      names = "--flat",
+      paramLabel = "FILE",
+      description =
+          "A flat binary loaded at 1 MiB and entered in 32-bit protected mode (Parasol's test guests).")
+  Path flatImage;
 
-  /** The Linux boot protocol's inputs. */
-  static final class Linux {
-    @Option(
-        names = "--kernel",
-        paramLabel = "FILE",
-        required = true,
-        description =
-            "A Linux bzImage (x86 boot protocol 2.12 or later), booted at its 64-bit entry.")
-    Path kernel;
-
-    @Option(
-        names = "--initrd",
-        paramLabel = "FILE",
-        description = "An initial RAM disk for the kernel.")
-    Path initrd;
-
-    @Option(
-        names = "--cmdline",
-        paramLabel = "STR",
-        defaultValue = "console=ttyS0",
-        description = "The kernel command line (default: ${DEFAULT-VALUE}).")
-    String cmdline;
-  }
+  @Option(
+      names = "--igvm",
+      paramLabel = "FILE",
+      description = "An IGVM file, booted on its NATIVE platform (see --igvm-cmdline).")
+  Path igvm;
 
   @Option(
       names = "--flat-parameter",
@@ -181,13 +171,7 @@ final class RunCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
     }
-    BootImage image =
-        payload.igvm != null
-            ? io.parasol.paravisor.boot.IgvmBootImage.fromFile(payload.igvm, igvmCmdline)
-            : payload.flatImage != null
-                ? FlatBinaryImage.fromFile(payload.flatImage).withParameter(flatParameter)
-                : LinuxBootImage.fromFiles(
-                    payload.linux.kernel, payload.linux.initrd, payload.linux.cmdline);
+    BootImage image = payload();
     TpmService tpm = null;
     if (tpmBuilder != null) {
       // A TpmStateException (rolled back, corrupt, wrong key, in use) ends the command with its
@@ -253,6 +237,31 @@ final class RunCommand implements Callable<Integer> {
    */
   private static Tpm.Builder vmTpm() {
     return Tpm.builder().pcrBanks(List.of(HashAlgorithm.SHA256, HashAlgorithm.SHA384));
+  }
+
+  /** The one payload the command line names, or a usage error. */
+  private BootImage payload() throws java.io.IOException, io.parasol.paravisor.boot.BootException {
+    int named = (kernel != null ? 1 : 0) + (flatImage != null ? 1 : 0) + (igvm != null ? 1 : 0);
+    if (named != 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          named == 0
+              ? "Missing the guest: give --kernel FILE (with --initrd, --cmdline), --flat FILE or"
+                  + " --igvm FILE"
+              : "--kernel, --flat and --igvm are mutually exclusive: give one");
+    }
+    var parsed = spec.commandLine().getParseResult();
+    if (kernel == null && (initrd != null || parsed.hasMatchedOption("--cmdline"))) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--initrd and --cmdline go with --kernel");
+    }
+    if (igvm != null) {
+      return io.parasol.paravisor.boot.IgvmBootImage.fromFile(igvm, igvmCmdline);
+    }
+    if (flatImage != null) {
+      return FlatBinaryImage.fromFile(flatImage).withParameter(flatParameter);
+    }
+    return LinuxBootImage.fromFiles(kernel, initrd, cmdline);
   }
 
   /** Ctrl-A x on the console stops whichever VM is running, as SIGINT does without raw mode. */

@@ -45,6 +45,22 @@ class MainTest {
   }
 
   @Test
+  void runNeedsExactlyOneGuestAndKernelOptionsOnlyWithAKernel() {
+    Result none = parasol("run", "--serial", "none");
+    assertEquals(2, none.exitCode());
+    assertTrue(none.err().contains("Missing the guest: give --kernel FILE"), none.err());
+    Result two = parasol("run", "--serial", "none", "--kernel", "k", "--flat", "x.bin");
+    assertEquals(2, two.exitCode());
+    assertTrue(two.err().contains("mutually exclusive"), two.err());
+    Result initrd = parasol("run", "--serial", "none", "--flat", "x.bin", "--initrd", "i");
+    assertEquals(2, initrd.exitCode());
+    assertTrue(initrd.err().contains("--initrd and --cmdline go with --kernel"), initrd.err());
+    Result cmdline = parasol("run", "--serial", "none", "--igvm", "x.igvm", "--cmdline", "quiet");
+    assertEquals(2, cmdline.exitCode());
+    assertTrue(cmdline.err().contains("--initrd and --cmdline go with --kernel"), cmdline.err());
+  }
+
+  @Test
   void anUnknownLogLevelIsAUsageError() {
     Result r = parasol("--log-level", "loud", "--help");
     assertEquals(2, r.exitCode());

@@ -106,7 +106,11 @@ public final class VirtualMachine implements AutoCloseable {
                     try {
                       body.run();
                     } finally {
-                      LOG.debug("vCPU {}: {}", index, exits.profile(8));
+                      // Only when asked for: the profile sorts 64K counters through a stream,
+                      // milliseconds at every VM's end where the CPU is slow.
+                      if (LOG.isDebugEnabled()) {
+                        LOG.debug("vCPU {}: {}", index, exits.profile(8));
+                      }
                     }
                   });
       vcpuThreads.add(thread);

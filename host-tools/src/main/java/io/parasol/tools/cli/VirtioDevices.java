@@ -1,12 +1,14 @@
 package io.parasol.tools.cli;
 
 import io.parasol.backend.file.RawImageFile;
+import io.parasol.backend.tap.TapDevice;
 import io.parasol.backend.vhostuser.VhostUserBlockBackend;
 import io.parasol.bounce.BounceBuffer;
 import io.parasol.bounce.HostBufferPool;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.virtio.blk.VirtioBlk;
 import io.parasol.virtio.device.VirtioDevice;
+import io.parasol.virtio.net.VirtioNet;
 import io.parasol.virtio.rng.VirtioRng;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ final class VirtioDevices implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final List<HostBufferPool> diskPools = new ArrayList<>();
   private final List<BounceBuffer> bounceBuffers = new ArrayList<>();
+  private final List<String> tapNames = new ArrayList<>();
 
   /**
    * A {@code --disk} value: {@code FILE}, {@code FILE,ro}, or {@code vhost-user:SOCKET[,ro]} (a
@@ -158,6 +161,62 @@ final class VirtioDevices implements AutoCloseable {
       backend.close();
       throw e;
     }
+  }
+
+  /**
+   * Adds a virtio-net NIC (the next one: {@code index} NICs came before it) on the TAP interface
+   * {@code net} names, attached if it exists in Parasol's network namespace and created otherwise.
+   * Frames pass only through the NIC's own pool (a bounce buffer with {@code bounce}), never guest
+   * RAM; the offloads the guest is offered are those the TAP takes.
+   *
+   * @throws IOException naming the interface when the TAP cannot be opened (EPERM: no
+   *     CAP_NET_ADMIN; EBUSY: another process holds it)
+   */
+  void addNet(NetOption net, int index, boolean bounce) throws IOException {
+    TapDevice tap;
+    try {
+      tap = TapDevice.open(net.tapName());
+    } catch (IOException e) {
+      throw new IOException(
+          "the TAP interface '" + net.tapName() + "' cannot be opened: " + Main.sentence(e), e);
+    }
+    HostBufferPool pool = null;
+    BounceBuffer bounceBuffer = null;
+    try {
+      if (bounce) {
+        bounceBuffer = BounceBuffer.create("net-" + tap.name(), VirtioNet.poolBytes());
+        pool = bounceBuffer.pool();
+      } else {
+        pool = HostBufferPool.ofPrivateMemory(VirtioNet.poolBytes());
+      }
+      VirtioNet nic = new VirtioNet(tap, net.macFor(index), pool);
+      owned.add(nic); // closes the TAP
+      owned.add(bounceBuffer != null ? bounceBuffer : pool);
+      devices.add(nic);
+      tapNames.add(tap.name());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      tap.close();
+      closePool(pool, bounceBuffer);
+      throw new IOException("interrupted while setting up the NIC on " + tap.name(), e);
+    } catch (IOException | RuntimeException e) {
+      tap.close();
+      closePool(pool, bounceBuffer);
+      throw e;
+    }
+  }
+
+  private static void closePool(HostBufferPool pool, BounceBuffer bounceBuffer) {
+    if (bounceBuffer != null) {
+      bounceBuffer.close();
+    } else if (pool != null) {
+      pool.close();
+    }
+  }
+
+  /** The TAP interface of each NIC, in --net order (the kernel's name when it picked one). */
+  List<String> tapNames() {
+    return List.copyOf(tapNames);
   }
 
   /** The pool each disk's requests are staged in, in --disk order. */

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * listeners), and runs Parasol in that namespace, where it attaches to the TAP the "user" made. The
  * guest loads virtio_net from its initramfs, finds the NIC by PCI enumeration, pings the peer,
  * sends it 4 MiB and receives 4 MiB over TCP; both sides print the SHA-256 of what they sent and
- * got, and the test compares them.
+ * got, and the test compares them. The same run gives the guest a virtio console ({@code --vconsole
+ * file:PATH}), to which it writes the checksum of what it sent.
  */
 @Tag("lab")
 class NetLabIT {
@@ -54,10 +55,11 @@ class NetLabIT {
       receiver=$!
       ip netns exec $ns $bb nc -l -p 5001 < /tmp/peer-sends.bin > /dev/null &
       sender=$!
+      rm -f /tmp/parasol-vcon.log
       echo "== RUN net start=$(date +%s)"
       ip netns exec $ns ./parasol run --memory 512M --serial stdio --no-reboot --tpm none \\
         --kernel target/images/vmlinuz --initrd target/images/initramfs-virtio.cpio.gz \\
-        --net tap:ptap0 --cmdline "console=ttyS0 quiet parasol.test=net" > $log 2>&1 < /dev/null &
+        --net tap:ptap0 --vconsole file:/tmp/parasol-vcon.log --cmdline "console=ttyS0 quiet parasol.test=net" > $log 2>&1 < /dev/null &
       pid=$! waited=0 killed=
       while kill -0 $pid 2>/dev/null; do
         if grep -q "Kernel panic - not syncing" $log; then sleep 1; kill -9 $pid; killed=panic; break; fi
@@ -71,6 +73,7 @@ class NetLabIT {
       echo "peer-got-bytes=$(wc -c < /tmp/peer-got.bin)"
       echo "peer-got-sha256=$(sha256sum < /tmp/peer-got.bin | cut -d' ' -f1)"
       echo "peer-tap=$(ip -n $ns -o link show ptap0 | grep -o 'state [A-Z]*')"
+      echo "vconsole-file=$(cat /tmp/parasol-vcon.log)"
       """;
 
   @BeforeAll
@@ -167,6 +170,12 @@ class NetLabIT {
         text(transcript, "peer-sends-sha256=([0-9a-f]{64})"),
         text(run, "net-received-sha256=([0-9a-f]{64})"),
         run);
+  }
+
+  @Test
+  void whatTheGuestWritesToHvc0LandsInTheVconsoleFile() {
+    String sent = text(guestRun(), "net-sent-sha256=([0-9a-f]{64})");
+    assertEquals(sent, text(transcript, "vconsole-file=vconsole: sent ([0-9a-f]{64})"), transcript);
   }
 
   @Test

@@ -166,6 +166,16 @@ final class RunCommand implements Callable<Integer> {
               + " 52:54:00:12:34:56 (+1 per NIC). Needs CAP_NET_ADMIN. Repeatable.")
   List<String> nets = new java.util.ArrayList<>();
 
+  @Option(
+      names = "--vconsole",
+      paramLabel = "file:PATH|unix:PATH",
+      converter = SerialOptionConverter.class,
+      description =
+          "Give the guest a virtio console (virtio-pci; /dev/hvc0 in Linux) whose output is"
+              + " appended to the file PATH, or served on the Unix socket PATH Parasol listens on"
+              + " (one client at a time; its input goes to the guest).")
+  SerialOption vconsole;
+
   @Option(names = "--rng", description = "Give the guest a virtio-rng entropy device.")
   boolean rng;
 
@@ -192,6 +202,11 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
+    }
+    if (vconsole != null && (vconsole.isStdio() || vconsole.spec().equals("none"))) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--vconsole takes file:PATH or unix:PATH, not '" + vconsole.spec() + "'");
     }
     List<NetOption> netOptions = new java.util.ArrayList<>();
     for (String n : nets) {
@@ -232,6 +247,9 @@ final class RunCommand implements Callable<Integer> {
           System.err.println(
               "parasol: the guest's NIC " + i + " is on TAP " + virtio.tapNames().get(i));
         }
+      }
+      if (vconsole != null) {
+        virtio.addConsole(vconsole);
       }
       if (terminal.isRaw()) {
         System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");

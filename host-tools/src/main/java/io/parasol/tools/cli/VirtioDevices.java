@@ -5,12 +5,16 @@ import io.parasol.backend.tap.TapDevice;
 import io.parasol.backend.vhostuser.VhostUserBlockBackend;
 import io.parasol.bounce.BounceBuffer;
 import io.parasol.bounce.HostBufferPool;
+import io.parasol.paravisor.chipset.uart.SerialBackend;
+import io.parasol.paravisor.chipset.uart.SerialReceiver;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.virtio.blk.VirtioBlk;
+import io.parasol.virtio.console.VirtioConsole;
 import io.parasol.virtio.device.VirtioDevice;
 import io.parasol.virtio.net.VirtioNet;
 import io.parasol.virtio.rng.VirtioRng;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,6 +216,49 @@ final class VirtioDevices implements AutoCloseable {
     } else if (pool != null) {
       pool.close();
     }
+  }
+
+  /**
+   * Adds a virtio console (one port, {@code /dev/hvc0} in a Linux guest) whose host side is {@code
+   * where}: a file the guest's output is appended to, or a Unix socket Parasol listens on, whose
+   * client is the console's input and output.
+   *
+   * @throws IOException when the file or socket cannot be opened
+   */
+  void addConsole(SerialOption where) throws IOException {
+    SerialBackend host = where.open(null);
+    if (host == null) {
+      return;
+    }
+    owned.add(host);
+    VirtioConsole console =
+        new VirtioConsole(
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                host.write((byte) b);
+              }
+            },
+            80,
+            25);
+    host.connect(
+        new SerialReceiver() {
+          @Override
+          public void receive(byte value) {
+            console.receive(new byte[] {value});
+          }
+
+          @Override
+          public void receiveWhenReady(byte value) {
+            receive(value); // the console holds input until the guest posts buffers
+          }
+
+          @Override
+          public void receiveBreak() {
+            // A virtio console has no break condition.
+          }
+        });
+    devices.add(console);
   }
 
   /** The TAP interface of each NIC, in --net order (the kernel's name when it picked one). */

@@ -56,10 +56,26 @@ class NetLabIT {
       ip netns exec $ns $bb nc -l -p 5001 < /tmp/peer-sends.bin > /dev/null &
       sender=$!
       rm -f /tmp/parasol-vcon.log
+      # vsock: the host listens on PATH_5000 for the guest, and connects to PATH for guest port
+      # 5001 (CONNECT 5001) until the guest listens there and answers.
+      vs=/tmp/parasol-vsock
+      rm -f $vs ${vs}_5000
+      socat -u UNIX-LISTEN:${vs}_5000 CREATE:/tmp/host-vsock-got.bin &
+      vsock_receiver=$!
+      head -c 1048576 /tmp/peer-sends.bin > /tmp/host-vsock-sends.bin
+      echo "host-vsock-sends-sha256=$(sha256sum < /tmp/host-vsock-sends.bin | cut -d' ' -f1)"
+      (i=0; while [ $i -lt 300 ]; do
+        { printf 'CONNECT 5001\\n'; cat /tmp/host-vsock-sends.bin; } |
+          socat -t 30 - UNIX-CONNECT:$vs > /tmp/host-vsock-reply.txt 2>/dev/null
+        grep -q '^OK' /tmp/host-vsock-reply.txt && break
+        sleep 1; i=$((i + 1))
+      done) &
+      vsock_sender=$!
       echo "== RUN net start=$(date +%s)"
       ip netns exec $ns ./parasol run --memory 512M --serial stdio --no-reboot --tpm none \\
-        --kernel target/images/vmlinuz --initrd target/images/initramfs-virtio.cpio.gz \\
-        --net tap:ptap0 --vconsole file:/tmp/parasol-vcon.log --cmdline "console=ttyS0 quiet parasol.test=net" > $log 2>&1 < /dev/null &
+        --kernel target/images/vmlinuz --initrd target/images/initramfs-vsock.cpio.gz \\
+        --net tap:ptap0 --vconsole file:/tmp/parasol-vcon.log --vsock cid=5,uds=$vs \\
+        --cmdline "console=ttyS0 quiet parasol.test=net-vsock" > $log 2>&1 < /dev/null &
       pid=$! waited=0 killed=
       while kill -0 $pid 2>/dev/null; do
         if grep -q "Kernel panic - not syncing" $log; then sleep 1; kill -9 $pid; killed=panic; break; fi
@@ -74,6 +90,10 @@ class NetLabIT {
       echo "peer-got-sha256=$(sha256sum < /tmp/peer-got.bin | cut -d' ' -f1)"
       echo "peer-tap=$(ip -n $ns -o link show ptap0 | grep -o 'state [A-Z]*')"
       echo "vconsole-file=$(cat /tmp/parasol-vcon.log)"
+      kill $vsock_receiver $vsock_sender 2>/dev/null; wait $vsock_receiver $vsock_sender 2>/dev/null
+      echo "host-vsock-got-bytes=$(wc -c < /tmp/host-vsock-got.bin)"
+      echo "host-vsock-got-sha256=$(sha256sum < /tmp/host-vsock-got.bin | cut -d' ' -f1)"
+      echo "host-vsock-reply=$(head -1 /tmp/host-vsock-reply.txt)"
       """;
 
   @BeforeAll
@@ -176,6 +196,26 @@ class NetLabIT {
   void whatTheGuestWritesToHvc0LandsInTheVconsoleFile() {
     String sent = text(guestRun(), "net-sent-sha256=([0-9a-f]{64})");
     assertEquals(sent, text(transcript, "vconsole-file=vconsole: sent ([0-9a-f]{64})"), transcript);
+  }
+
+  @Test
+  void aMebibyteCrossesEachWayOverVsock() {
+    String run = guestRun();
+    // Guest to host: the guest's connection to CID 2 port 5000 reached PATH_5000.
+    assertEquals("0", text(run, "vsock-send-exit=(\\d+)"), run);
+    assertEquals(1048576, Long.parseLong(text(transcript, "host-vsock-got-bytes=(\\d+)")));
+    assertEquals(
+        text(run, "vsock-sent-sha256=([0-9a-f]{64})"),
+        text(transcript, "host-vsock-got-sha256=([0-9a-f]{64})"),
+        transcript);
+    // Host to guest: CONNECT 5001 on PATH was answered OK <host port>, and the data arrived.
+    assertTrue(transcript.matches("(?s).*host-vsock-reply=OK \\d+\\s.*"), transcript);
+    assertEquals("0", text(run, "vsock-receive-exit=(\\d+)"), run);
+    assertEquals("1048576", text(run, "vsock-receive-exit=\\d+ bytes=(\\d+)"), run);
+    assertEquals(
+        text(transcript, "host-vsock-sends-sha256=([0-9a-f]{64})"),
+        text(run, "vsock-received-sha256=([0-9a-f]{64})"),
+        run);
   }
 
   @Test

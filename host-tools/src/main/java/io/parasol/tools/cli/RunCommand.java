@@ -176,6 +176,16 @@ final class RunCommand implements Callable<Integer> {
               + " (one client at a time; its input goes to the guest).")
   SerialOption vconsole;
 
+  @Option(
+      names = "--vsock",
+      paramLabel = "cid=CID,uds=PATH",
+      description =
+          "Give the guest an emulated virtio-vsock device (virtio-pci) with context ID CID, its"
+              + " host side on Unix sockets as Firecracker's: the guest's connections to host"
+              + " (CID 2) port P go to the socket PATH_P; a host program reaches guest port P by"
+              + " connecting to PATH and writing 'CONNECT P\\n' (the answer is 'OK HOSTPORT\\n').")
+  String vsock;
+
   @Option(names = "--rng", description = "Give the guest a virtio-rng entropy device.")
   boolean rng;
 
@@ -207,6 +217,14 @@ final class RunCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
           "--vconsole takes file:PATH or unix:PATH, not '" + vconsole.spec() + "'");
+    }
+    VsockOption vsockOption = null;
+    if (vsock != null) {
+      try {
+        vsockOption = VsockOption.parse(vsock);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
     }
     List<NetOption> netOptions = new java.util.ArrayList<>();
     for (String n : nets) {
@@ -250,6 +268,9 @@ final class RunCommand implements Callable<Integer> {
       }
       if (vconsole != null) {
         virtio.addConsole(vconsole);
+      }
+      if (vsockOption != null) {
+        virtio.addVsock(vsockOption);
       }
       if (terminal.isRaw()) {
         System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");

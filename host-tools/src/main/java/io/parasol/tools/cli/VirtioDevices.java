@@ -3,6 +3,7 @@ package io.parasol.tools.cli;
 import io.parasol.backend.file.RawImageFile;
 import io.parasol.backend.tap.TapDevice;
 import io.parasol.backend.vhostuser.VhostUserBlockBackend;
+import io.parasol.backend.vsock.UnixSocketVsockHost;
 import io.parasol.bounce.BounceBuffer;
 import io.parasol.bounce.HostBufferPool;
 import io.parasol.paravisor.chipset.uart.SerialBackend;
@@ -13,6 +14,7 @@ import io.parasol.virtio.console.VirtioConsole;
 import io.parasol.virtio.device.VirtioDevice;
 import io.parasol.virtio.net.VirtioNet;
 import io.parasol.virtio.rng.VirtioRng;
+import io.parasol.virtio.vsock.VirtioVsock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -259,6 +261,36 @@ final class VirtioDevices implements AutoCloseable {
           }
         });
     devices.add(console);
+  }
+
+  /**
+   * Adds an emulated virtio-vsock device for guest context ID {@code vsock.cid()}, whose host side
+   * is Unix sockets: Parasol listens on {@code vsock.uds()} for host-initiated connections ({@code
+   * CONNECT <port>\n}), and the guest's connections to host port P go to {@code PATH_P}.
+   *
+   * @throws IOException when PATH is something other than a (stale) socket, or cannot be bound
+   */
+  void addVsock(VsockOption vsock) throws IOException {
+    Path path = vsock.uds();
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && !Files.readAttributes(
+                path,
+                java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            .isOther()) {
+      throw new IOException("--vsock: " + path + " exists and is not a socket");
+    }
+    UnixSocketVsockHost host = new UnixSocketVsockHost(path);
+    VirtioVsock device = new VirtioVsock(vsock.cid(), host);
+    try {
+      host.listen(device);
+    } catch (IOException e) {
+      device.close();
+      throw new IOException("--vsock: cannot listen on " + path + ": " + Main.sentence(e), e);
+    }
+    owned.add(host); // stops accepting before the device closes its connections
+    owned.add(device);
+    devices.add(device);
   }
 
   /** The TAP interface of each NIC, in --net order (the kernel's name when it picked one). */

@@ -16,6 +16,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,16 +193,30 @@ public final class VirtioVsock implements VirtioDevice, AutoCloseable {
         }
         break;
       }
-      if (c.writableBytes() >= packet.length) {
+      long room = c.writableBytes();
+      byte[] rest = null;
+      if (room < packet.length && room > VsockHeader.BYTES && isData(packet)) {
+        // A buffer smaller than the packet (Linux posts 4 KiB less its skb overhead, 3776
+        // bytes): the data goes in pieces, each with its own header; credit counts bytes, so
+        // splitting a packet changes nothing else.
+        int take = (int) room - VsockHeader.BYTES;
+        rest = withPayload(packet, take, packet.length - VsockHeader.BYTES - take);
+        packet = withPayload(packet, 0, take);
+      }
+      if (room >= packet.length) {
         ChainWriter w = new ChainWriter(ctx.memory(), c);
         w.write(packet);
         q.pushUsed(c, packet.length);
       } else {
-        q.pushUsed(c, 0); // a receive buffer too small for a header plus 4 KiB: drop this one
-        LOG.debug("virtio-vsock: receive buffer of {} bytes is too small", c.writableBytes());
+        q.pushUsed(c, 0); // a receive buffer too small even for a header: drop this packet
+        LOG.debug("virtio-vsock: receive buffer of {} bytes is too small", room);
+        rest = null;
       }
       synchronized (lock) {
         outgoing.pollFirst();
+        if (rest != null) {
+          outgoing.addFirst(rest); // only this thread takes from the head
+        }
         lock.notifyAll();
       }
       any = true;
@@ -209,6 +224,33 @@ public final class VirtioVsock implements VirtioDevice, AutoCloseable {
     if (any) {
       ctx.interruptIfNeeded(RX_QUEUE);
     }
+  }
+
+  private static boolean isData(byte[] packet) {
+    return VsockHeader.parse(MemorySegment.ofArray(packet)).op() == VsockHeader.OP_RW;
+  }
+
+  /**
+   * A copy of data packet {@code packet} carrying {@code length} of its payload bytes from {@code
+   * from}.
+   */
+  private static byte[] withPayload(byte[] packet, int from, int length) {
+    VsockHeader h = VsockHeader.parse(MemorySegment.ofArray(packet));
+    VsockHeader piece =
+        new VsockHeader(
+            h.srcCid(),
+            h.dstCid(),
+            h.srcPort(),
+            h.dstPort(),
+            length,
+            h.type(),
+            h.op(),
+            h.flags(),
+            h.bufAlloc(),
+            h.fwdCnt());
+    byte[] out = Arrays.copyOf(piece.toBytes(), VsockHeader.BYTES + length);
+    System.arraycopy(packet, VsockHeader.BYTES + from, out, VsockHeader.BYTES, length);
+    return out;
   }
 
   private static long key(long hostPort, long guestPort) {

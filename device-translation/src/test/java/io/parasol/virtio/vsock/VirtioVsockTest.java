@@ -179,6 +179,74 @@ class VirtioVsockTest {
   }
 
   @Test
+  void dataIsSplitToFitReceiveBuffersSmallerThanAPacket() throws Exception {
+    // Linux 6.1.x posts 3776-byte receive buffers (4 KiB less its skb overhead): every byte the
+    // host sends must still arrive, in order, in as many packets as fit them.
+    Path other = dir.resolve("small.sock");
+    UnixSocketVsockHost smallHost = new UnixSocketVsockHost(other);
+    VirtioVsock small = new VirtioVsock(GUEST_CID, smallHost);
+    DeviceHarness g = new DeviceHarness(small, false, false, 0);
+    MockDriver rx = g.driver(0);
+    byte[] sent = new byte[3 * VirtioVsock.MAX_HOST_PAYLOAD + 123];
+    new java.util.Random(7).nextBytes(sent);
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(other + "_8"));
+      g.driver(1)
+          .add(
+              List.of(header(43000, 8, VsockHeader.OP_REQUEST, 0, 0, 1 << 20, 0).toBytes()),
+              List.of());
+      g.core.notify(1);
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      int packets = 0;
+      boolean responded = false;
+      SocketChannel service = null;
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      try {
+        while (got.size() < sent.length && System.nanoTime() < deadline) {
+          rx.resetHeap((1 << 20) + (256 << 10) * (packets % 2));
+          rx.add(List.of(), List.of(3776));
+          g.core.notify(0);
+          MockDriver.Used u = null;
+          while (u == null && System.nanoTime() < deadline) {
+            u = rx.pollUsed();
+            Thread.onSpinWait();
+          }
+          if (u == null) {
+            break;
+          }
+          assertTrue(u.length() <= 3776, "fits the buffer: " + u.length());
+          assertTrue(u.length() >= VsockHeader.BYTES, "a packet, not a buffer handed back empty");
+          byte[] b = rx.lastUsedWritten(u.length());
+          VsockHeader hd = VsockHeader.parse(MemorySegment.ofArray(b));
+          packets++;
+          if (!responded) {
+            assertEquals(VsockHeader.OP_RESPONSE, hd.op());
+            responded = true;
+            service = server.accept();
+            ByteBuffer out = ByteBuffer.wrap(sent);
+            while (out.hasRemaining()) {
+              service.write(out);
+            }
+            continue;
+          }
+          assertEquals(VsockHeader.OP_RW, hd.op());
+          assertEquals(b.length - VsockHeader.BYTES, hd.len(), "the header says its length");
+          got.write(b, VsockHeader.BYTES, b.length - VsockHeader.BYTES);
+        }
+      } finally {
+        if (service != null) {
+          service.close();
+        }
+        g.core.setStatus(0);
+        small.close();
+        smallHost.close();
+      }
+      assertArrayEquals(sent, got.toByteArray(), "every byte, in order, over " + packets);
+      assertTrue(packets >= 5, packets + " packets");
+    }
+  }
+
+  @Test
   void packetsForNothingGetResetsAndStrangersAreIgnored() throws Exception {
     guestSends(header(42000, 9999, VsockHeader.OP_REQUEST, 0, 0, 65536, 0), new byte[0]);
     Packet refused = nextPacket();

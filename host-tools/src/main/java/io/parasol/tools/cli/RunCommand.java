@@ -144,6 +144,38 @@ final class RunCommand implements Callable<Integer> {
               + " SOCKET with vhost-user:SOCKET; ',ro' makes it read-only. Repeatable.")
   List<String> disks = new java.util.ArrayList<>();
 
+  @Option(
+      names = "--net",
+      paramLabel = "tap:NAME[,mac=MAC]",
+      description =
+          "Give the guest a virtio-net NIC (virtio-pci) on the host's TAP interface NAME: attached"
+              + " when NAME exists in Parasol's network namespace (e.g. made by 'ip tuntap add"
+              + " NAME mode tap'), created otherwise (and gone when Parasol ends); the host side"
+              + " is the host's to address and bring up. Checksum and TSO offloads and mergeable"
+              + " receive buffers are negotiated as the TAP supports them. Default MAC"
+              + " 52:54:00:12:34:56 (+1 per NIC). Needs CAP_NET_ADMIN. Repeatable.")
+  List<String> nets = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--vconsole",
+      paramLabel = "file:PATH|unix:PATH",
+      converter = SerialOptionConverter.class,
+      description =
+          "Give the guest a virtio console (virtio-pci; /dev/hvc0 in Linux) whose output is"
+              + " appended to the file PATH, or served on the Unix socket PATH Parasol listens on"
+              + " (one client at a time; its input goes to the guest).")
+  SerialOption vconsole;
+
+  @Option(
+      names = "--vsock",
+      paramLabel = "cid=CID,uds=PATH",
+      description =
+          "Give the guest an emulated virtio-vsock device (virtio-pci) with context ID CID, its"
+              + " host side on Unix sockets as Firecracker's: the guest's connections to host"
+              + " (CID 2) port P go to the socket PATH_P; a host program reaches guest port P by"
+              + " connecting to PATH and writing 'CONNECT P\\n' (the answer is 'OK HOSTPORT\\n').")
+  String vsock;
+
   @Option(names = "--rng", description = "Give the guest a virtio-rng entropy device.")
   boolean rng;
 
@@ -152,7 +184,7 @@ final class RunCommand implements Callable<Integer> {
       description =
           "Confidential I/O: stage every --disk request in a bounce buffer (a memfd of its own)"
               + " so the image file is read and written only through that region, never guest"
-              + " RAM.")
+              + " RAM; each --net NIC's frames likewise go through a memfd of its own.")
   boolean bounce;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -167,6 +199,27 @@ final class RunCommand implements Callable<Integer> {
     for (String d : disks) {
       try {
         diskOptions.add(VirtioDevices.DiskOption.parse(d));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    if (vconsole != null && (vconsole.isStdio() || vconsole.spec().equals("none"))) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--vconsole takes file:PATH or unix:PATH, not '" + vconsole.spec() + "'");
+    }
+    VsockOption vsockOption = null;
+    if (vsock != null) {
+      try {
+        vsockOption = VsockOption.parse(vsock);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    List<NetOption> netOptions = new java.util.ArrayList<>();
+    for (String n : nets) {
+      try {
+        netOptions.add(NetOption.parse(n));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
@@ -190,6 +243,19 @@ final class RunCommand implements Callable<Integer> {
         RawTerminal terminal =
             serial.isStdio() ? RawTerminal.enterIfTerminal() : RawTerminal.notATerminal();
         SerialBackend hostSide = serial.open(terminal.isRaw() ? escapes(current) : null)) {
+      for (int i = 0; i < netOptions.size(); i++) {
+        virtio.addNet(netOptions.get(i), i, bounce);
+        if (netOptions.get(i).tapName().isEmpty()) {
+          System.err.println(
+              "parasol: the guest's NIC " + i + " is on TAP " + virtio.tapNames().get(i));
+        }
+      }
+      if (vconsole != null) {
+        virtio.addConsole(vconsole);
+      }
+      if (vsockOption != null) {
+        virtio.addVsock(vsockOption);
+      }
       if (terminal.isRaw()) {
         System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");
       }

@@ -1,14 +1,22 @@
 package io.parasol.tools.cli;
 
 import io.parasol.backend.file.RawImageFile;
+import io.parasol.backend.tap.TapDevice;
 import io.parasol.backend.vhostuser.VhostUserBlockBackend;
+import io.parasol.backend.vsock.UnixSocketVsockHost;
 import io.parasol.bounce.BounceBuffer;
 import io.parasol.bounce.HostBufferPool;
+import io.parasol.paravisor.chipset.uart.SerialBackend;
+import io.parasol.paravisor.chipset.uart.SerialReceiver;
 import io.parasol.paravisor.vm.VirtualMachine;
 import io.parasol.virtio.blk.VirtioBlk;
+import io.parasol.virtio.console.VirtioConsole;
 import io.parasol.virtio.device.VirtioDevice;
+import io.parasol.virtio.net.VirtioNet;
 import io.parasol.virtio.rng.VirtioRng;
+import io.parasol.virtio.vsock.VirtioVsock;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +41,7 @@ final class VirtioDevices implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final List<HostBufferPool> diskPools = new ArrayList<>();
   private final List<BounceBuffer> bounceBuffers = new ArrayList<>();
+  private final List<String> tapNames = new ArrayList<>();
 
   /**
    * A {@code --disk} value: {@code FILE}, {@code FILE,ro}, or {@code vhost-user:SOCKET[,ro]} (a
@@ -158,6 +167,135 @@ final class VirtioDevices implements AutoCloseable {
       backend.close();
       throw e;
     }
+  }
+
+  /**
+   * Adds a virtio-net NIC (the next one: {@code index} NICs came before it) on the TAP interface
+   * {@code net} names, attached if it exists in Parasol's network namespace and created otherwise.
+   * Frames pass only through the NIC's own pool (a bounce buffer with {@code bounce}), never guest
+   * RAM; the offloads the guest is offered are those the TAP takes.
+   *
+   * @throws IOException naming the interface when the TAP cannot be opened (EPERM: no
+   *     CAP_NET_ADMIN; EBUSY: another process holds it)
+   */
+  void addNet(NetOption net, int index, boolean bounce) throws IOException {
+    TapDevice tap;
+    try {
+      tap = TapDevice.open(net.tapName());
+    } catch (IOException e) {
+      throw new IOException(
+          "the TAP interface '" + net.tapName() + "' cannot be opened: " + Main.sentence(e), e);
+    }
+    HostBufferPool pool = null;
+    BounceBuffer bounceBuffer = null;
+    try {
+      if (bounce) {
+        bounceBuffer = BounceBuffer.create("net-" + tap.name(), VirtioNet.poolBytes());
+        pool = bounceBuffer.pool();
+      } else {
+        pool = HostBufferPool.ofPrivateMemory(VirtioNet.poolBytes());
+      }
+      VirtioNet nic = new VirtioNet(tap, net.macFor(index), pool);
+      owned.add(nic); // closes the TAP
+      owned.add(bounceBuffer != null ? bounceBuffer : pool);
+      devices.add(nic);
+      tapNames.add(tap.name());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      tap.close();
+      closePool(pool, bounceBuffer);
+      throw new IOException("interrupted while setting up the NIC on " + tap.name(), e);
+    } catch (IOException | RuntimeException e) {
+      tap.close();
+      closePool(pool, bounceBuffer);
+      throw e;
+    }
+  }
+
+  private static void closePool(HostBufferPool pool, BounceBuffer bounceBuffer) {
+    if (bounceBuffer != null) {
+      bounceBuffer.close();
+    } else if (pool != null) {
+      pool.close();
+    }
+  }
+
+  /**
+   * Adds a virtio console (one port, {@code /dev/hvc0} in a Linux guest) whose host side is {@code
+   * where}: a file the guest's output is appended to, or a Unix socket Parasol listens on, whose
+   * client is the console's input and output.
+   *
+   * @throws IOException when the file or socket cannot be opened
+   */
+  void addConsole(SerialOption where) throws IOException {
+    SerialBackend host = where.open(null);
+    if (host == null) {
+      return;
+    }
+    owned.add(host);
+    VirtioConsole console =
+        new VirtioConsole(
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                host.write((byte) b);
+              }
+            },
+            80,
+            25);
+    host.connect(
+        new SerialReceiver() {
+          @Override
+          public void receive(byte value) {
+            console.receive(new byte[] {value});
+          }
+
+          @Override
+          public void receiveWhenReady(byte value) {
+            receive(value); // the console holds input until the guest posts buffers
+          }
+
+          @Override
+          public void receiveBreak() {
+            // A virtio console has no break condition.
+          }
+        });
+    devices.add(console);
+  }
+
+  /**
+   * Adds an emulated virtio-vsock device for guest context ID {@code vsock.cid()}, whose host side
+   * is Unix sockets: Parasol listens on {@code vsock.uds()} for host-initiated connections ({@code
+   * CONNECT <port>\n}), and the guest's connections to host port P go to {@code PATH_P}.
+   *
+   * @throws IOException when PATH is something other than a (stale) socket, or cannot be bound
+   */
+  void addVsock(VsockOption vsock) throws IOException {
+    Path path = vsock.uds();
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && !Files.readAttributes(
+                path,
+                java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            .isOther()) {
+      throw new IOException("--vsock: " + path + " exists and is not a socket");
+    }
+    UnixSocketVsockHost host = new UnixSocketVsockHost(path);
+    VirtioVsock device = new VirtioVsock(vsock.cid(), host);
+    try {
+      host.listen(device);
+    } catch (IOException e) {
+      device.close();
+      throw new IOException("--vsock: cannot listen on " + path + ": " + Main.sentence(e), e);
+    }
+    owned.add(host); // stops accepting before the device closes its connections
+    owned.add(device);
+    devices.add(device);
+  }
+
+  /** The TAP interface of each NIC, in --net order (the kernel's name when it picked one). */
+  List<String> tapNames() {
+    return List.copyOf(tapNames);
   }
 
   /** The pool each disk's requests are staged in, in --disk order. */

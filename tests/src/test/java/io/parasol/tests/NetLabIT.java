@@ -1,0 +1,227 @@
+package io.parasol.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code parasol run --net tap:NAME} with the stock Debian cloud kernel, in the nested lab as
+ * {@link LinuxLabIT} is: the test makes a network namespace with a TAP interface in it whose host
+ * side is the peer 10.0.2.1 (the kernel's stack in that namespace, and two busybox {@code nc}
+ * listeners), and runs Parasol in that namespace, where it attaches to the TAP the "user" made. The
+ * guest loads virtio_net from its initramfs, finds the NIC by PCI enumeration, pings the peer,
+ * sends it 4 MiB and receives 4 MiB over TCP; both sides print the SHA-256 of what they sent and
+ * got, and the test compares them. The same run gives the guest a virtio console ({@code --vconsole
+ * file:PATH}), to which it writes the checksum of what it sent.
+ */
+@Tag("lab")
+class NetLabIT {
+  private static final long LAB_TIME_LIMIT_SECONDS = 420;
+  private static String transcript;
+
+  /**
+   * The peer's namespace and TAP, the listeners, then one bounded {@code parasol run} in that
+   * namespace (killed at its limit or on a guest panic, as in LinuxLabIT), then what the peer got.
+   */
+  private static final String SCRIPT =
+      """
+      set -u
+      bb=$PWD/target/images/work/busybox/bin/busybox
+      ns=parasol-peer log=/tmp/parasol-net.log
+      ip netns add $ns
+      ip -n $ns link set lo up
+      ip -n $ns tuntap add dev ptap0 mode tap
+      ip -n $ns addr add 10.0.2.1/24 dev ptap0
+      ip -n $ns link set ptap0 up
+      head -c 4194304 /dev/urandom > /tmp/peer-sends.bin
+      echo "peer-sends-sha256=$(sha256sum < /tmp/peer-sends.bin | cut -d' ' -f1)"
+      # The receiving listener's stdin stays open (a FIFO it holds itself): EOF there would make
+      # nc half-close the connection before the guest has sent everything.
+      mkfifo /tmp/peer-hold
+      ip netns exec $ns sh -c "exec 3<>/tmp/peer-hold; exec $bb nc -l -p 5000 <&3 > /tmp/peer-got.bin" &
+      receiver=$!
+      ip netns exec $ns $bb nc -l -p 5001 < /tmp/peer-sends.bin > /dev/null &
+      sender=$!
+      rm -f /tmp/parasol-vcon.log
+      # vsock: the host listens on PATH_5000 for the guest, and connects to PATH for guest port
+      # 5001 (CONNECT 5001) until the guest listens there and answers.
+      vs=/tmp/parasol-vsock
+      rm -f $vs ${vs}_5000
+      socat -u UNIX-LISTEN:${vs}_5000 CREATE:/tmp/host-vsock-got.bin &
+      vsock_receiver=$!
+      head -c 1048576 /tmp/peer-sends.bin > /tmp/host-vsock-sends.bin
+      echo "host-vsock-sends-sha256=$(sha256sum < /tmp/host-vsock-sends.bin | cut -d' ' -f1)"
+      (i=0; while [ $i -lt 300 ]; do
+        { printf 'CONNECT 5001\\n'; cat /tmp/host-vsock-sends.bin; } |
+          socat -t 30 - UNIX-CONNECT:$vs > /tmp/host-vsock-reply.txt 2>/dev/null
+        grep -q '^OK' /tmp/host-vsock-reply.txt && break
+        sleep 1; i=$((i + 1))
+      done) &
+      vsock_sender=$!
+      echo "== RUN net start=$(date +%s)"
+      ip netns exec $ns ./parasol run --memory 512M --serial stdio --no-reboot --tpm none \\
+        --kernel target/images/vmlinuz --initrd target/images/initramfs-vsock.cpio.gz \\
+        --net tap:ptap0 --vconsole file:/tmp/parasol-vcon.log --vsock cid=5,uds=$vs \\
+        --cmdline "console=ttyS0 quiet parasol.test=net-vsock" > $log 2>&1 < /dev/null &
+      pid=$! waited=0 killed=
+      while kill -0 $pid 2>/dev/null; do
+        if grep -q "Kernel panic - not syncing" $log; then sleep 1; kill -9 $pid; killed=panic; break; fi
+        if [ $waited -ge 300 ]; then kill -9 $pid; killed=timeout; break; fi
+        sleep 1; waited=$((waited + 1))
+      done
+      wait $pid; status=$?
+      cat $log
+      echo "== RUN net exit=$status end=$(date +%s) killed=${killed:-no}"
+      kill $receiver $sender 2>/dev/null; wait $receiver $sender 2>/dev/null
+      echo "peer-got-bytes=$(wc -c < /tmp/peer-got.bin)"
+      echo "peer-got-sha256=$(sha256sum < /tmp/peer-got.bin | cut -d' ' -f1)"
+      echo "peer-tap=$(ip -n $ns -o link show ptap0 | grep -o 'state [A-Z]*')"
+      echo "vconsole-file=$(cat /tmp/parasol-vcon.log)"
+      kill $vsock_receiver $vsock_sender 2>/dev/null; wait $vsock_receiver $vsock_sender 2>/dev/null
+      echo "host-vsock-got-bytes=$(wc -c < /tmp/host-vsock-got.bin)"
+      echo "host-vsock-got-sha256=$(sha256sum < /tmp/host-vsock-got.bin | cut -d' ' -f1)"
+      echo "host-vsock-reply=$(head -1 /tmp/host-vsock-reply.txt)"
+      """;
+
+  @BeforeAll
+  static void runInTheLab() throws Exception {
+    boolean wanted = !"false".equals(System.getProperty("parasol.lab"));
+    if (!wanted) {
+      System.err.println("SKIPPED (lab): -Dparasol.lab=false was given");
+    }
+    Assumptions.assumeTrue(wanted, "lab tests switched off with -Dparasol.lab=false");
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    run(root, "scripts/guest-images");
+    boolean hardwareKvm =
+        Files.exists(Path.of("/dev/kvm")) && !Files.exists(Path.of("/sys/module/kvm_pvm"));
+    transcript =
+        hardwareKvm
+            ? run(root, "sh", "-c", SCRIPT)
+            : run(root, "tests/lab/run-in-lab", "sh", "-c", SCRIPT);
+  }
+
+  private static String run(Path root, String... command) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("parasol-net-lab", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().put("LAB_TIMEOUT", Long.toString(LAB_TIME_LIMIT_SECONDS - 30));
+    Process p = builder.start();
+    if (!p.waitFor(LAB_TIME_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish in " + LAB_TIME_LIMIT_SECONDS + " s");
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      fail(String.join(" ", command) + " failed with " + p.exitValue() + ":\n" + out);
+    }
+    return out;
+  }
+
+  /** The guest's run, which ended by itself (not killed for a panic or its time limit). */
+  private static String guestRun() {
+    int start = transcript.indexOf("== RUN net start=");
+    int end = transcript.indexOf("== RUN net exit=");
+    assertTrue(start >= 0 && end > start, "no run in:\n" + transcript);
+    String run = transcript.substring(start, transcript.indexOf('\n', end) + 1);
+    assertTrue(run.contains("killed=no"), "the run was killed:\n" + run);
+    return run;
+  }
+
+  private static String text(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), regex + " in:\n" + text);
+    return m.group(1);
+  }
+
+  @Test
+  void theGuestFindsTheNicByPciEnumerationAndNegotiatesTheTapsOffloads() {
+    String run = guestRun();
+    assertFalse(run.contains("virtio-insmod-failed"), run);
+    assertEquals("virtio_net", text(run, "net-nic=\\S+ driver=(\\S+)"), run);
+    assertEquals("52:54:00:12:34:56", text(run, "net-nic=\\S+ driver=\\S+ mac=(\\S+)"), run);
+    // The negotiated feature bits, bit 0 first: the TAP takes and gives partial checksums and
+    // TSO, so CSUM, GUEST_CSUM, GUEST_TSO4/6, HOST_TSO4/6 and MRG_RXBUF are all on; VERSION_1.
+    String features = text(run, "net-features=([01]+)");
+    for (int bit : new int[] {0, 1, 5, 7, 8, 11, 12, 15, 32}) {
+      assertEquals('1', features.charAt(bit), "feature bit " + bit + " in " + features);
+    }
+    // Linux gives each queue its own MSI-X vector; both directions took interrupts.
+    assertTrue(Long.parseLong(text(run, "net-irq: *\\d+: *(\\d+) .*virtio\\d-input\\.0")) > 0, run);
+    assertTrue(
+        Long.parseLong(text(run, "net-irq: *\\d+: *(\\d+) .*virtio\\d-output\\.0")) > 0, run);
+    assertEquals("0", text(run, "== RUN net exit=(\\d+)"), run);
+  }
+
+  @Test
+  void theGuestPingsThePeerInTheOtherNamespace() {
+    String run = guestRun();
+    assertEquals("0", text(run, "net-ping-exit=(\\d+)"), run);
+    assertEquals("3", text(run, "net-ping-exit=\\d+ (\\d+) packets received"), run);
+  }
+
+  @Test
+  void fourMebibytesCrossEachWayOverTcpIntact() {
+    String run = guestRun();
+    // Guest to peer: what the guest sent is what the peer's nc wrote.
+    assertEquals("0", text(run, "net-send-exit=(\\d+)"), run);
+    String sent = text(run, "net-sent-sha256=([0-9a-f]{64})");
+    assertEquals(4194304, Long.parseLong(text(transcript, "peer-got-bytes=(\\d+)")), transcript);
+    assertEquals(sent, text(transcript, "peer-got-sha256=([0-9a-f]{64})"), transcript);
+    // Peer to guest.
+    assertEquals("0", text(run, "net-receive-exit=(\\d+)"), run);
+    assertEquals("4194304", text(run, "net-receive-exit=\\d+ bytes=(\\d+)"), run);
+    assertEquals(
+        text(transcript, "peer-sends-sha256=([0-9a-f]{64})"),
+        text(run, "net-received-sha256=([0-9a-f]{64})"),
+        run);
+  }
+
+  @Test
+  void whatTheGuestWritesToHvc0LandsInTheVconsoleFile() {
+    String sent = text(guestRun(), "net-sent-sha256=([0-9a-f]{64})");
+    assertEquals(sent, text(transcript, "vconsole-file=vconsole: sent ([0-9a-f]{64})"), transcript);
+  }
+
+  @Test
+  void aMebibyteCrossesEachWayOverVsock() {
+    String run = guestRun();
+    // Guest to host: the guest's connection to CID 2 port 5000 reached PATH_5000.
+    assertEquals("0", text(run, "vsock-send-exit=(\\d+)"), run);
+    assertEquals(1048576, Long.parseLong(text(transcript, "host-vsock-got-bytes=(\\d+)")));
+    assertEquals(
+        text(run, "vsock-sent-sha256=([0-9a-f]{64})"),
+        text(transcript, "host-vsock-got-sha256=([0-9a-f]{64})"),
+        transcript);
+    // Host to guest: CONNECT 5001 on PATH was answered OK <host port>, and the data arrived.
+    assertTrue(transcript.matches("(?s).*host-vsock-reply=OK \\d+\\s.*"), transcript);
+    assertEquals("0", text(run, "vsock-receive-exit=(\\d+)"), run);
+    assertEquals("1048576", text(run, "vsock-receive-exit=\\d+ bytes=(\\d+)"), run);
+    assertEquals(
+        text(transcript, "host-vsock-sends-sha256=([0-9a-f]{64})"),
+        text(run, "vsock-received-sha256=([0-9a-f]{64})"),
+        run);
+  }
+
+  @Test
+  void theTapTheUserMadeOutlivesTheRun() {
+    guestRun();
+    // A TAP made with `ip tuntap add` is persistent: Parasol attached to it and let it go.
+    assertTrue(transcript.contains("peer-tap=state DOWN"), transcript);
+  }
+}

@@ -3,16 +3,9 @@ package io.parasol.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -98,39 +91,7 @@ class NetLabIT {
 
   @BeforeAll
   static void runInTheLab() throws Exception {
-    boolean wanted = !"false".equals(System.getProperty("parasol.lab"));
-    if (!wanted) {
-      System.err.println("SKIPPED (lab): -Dparasol.lab=false was given");
-    }
-    Assumptions.assumeTrue(wanted, "lab tests switched off with -Dparasol.lab=false");
-    Path root = Path.of("..").toAbsolutePath().normalize();
-    run(root, "scripts/guest-images");
-    boolean hardwareKvm =
-        Files.exists(Path.of("/dev/kvm")) && !Files.exists(Path.of("/sys/module/kvm_pvm"));
-    transcript =
-        hardwareKvm
-            ? run(root, "sh", "-c", SCRIPT)
-            : run(root, "tests/lab/run-in-lab", "sh", "-c", SCRIPT);
-  }
-
-  private static String run(Path root, String... command) throws IOException, InterruptedException {
-    Path log = Files.createTempFile("parasol-net-lab", ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().put("LAB_TIMEOUT", Long.toString(LAB_TIME_LIMIT_SECONDS - 30));
-    Process p = builder.start();
-    if (!p.waitFor(LAB_TIME_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish in " + LAB_TIME_LIMIT_SECONDS + " s");
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      fail(String.join(" ", command) + " failed with " + p.exitValue() + ":\n" + out);
-    }
-    return out;
+    transcript = LabSession.run(SCRIPT, LAB_TIME_LIMIT_SECONDS);
   }
 
   /** The guest's run, which ended by itself (not killed for a panic or its time limit). */

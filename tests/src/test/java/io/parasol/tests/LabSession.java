@@ -1,0 +1,63 @@
+package io.parasol.tests;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * One shell script run where a stock Linux kernel can boot on Parasol: directly on a host with
+ * hardware KVM, otherwise inside the nested lab ({@code tests/lab/run-in-lab}). The lab tests
+ * ({@code *LabIT}) each run one session in {@code @BeforeAll} and assert on its transcript.
+ */
+final class LabSession {
+  private LabSession() {}
+
+  /**
+   * Builds the guest images and runs {@code script} with {@code sh -c} in the project's root,
+   * failing the test if it exits non-zero or outlives {@code timeLimitSeconds}; returns its output.
+   * Skips (a JUnit assumption) when {@code -Dparasol.lab=false} is given.
+   */
+  static String run(String script, long timeLimitSeconds) throws Exception {
+    boolean wanted = !"false".equals(System.getProperty("parasol.lab"));
+    if (!wanted) {
+      System.err.println("SKIPPED (lab): -Dparasol.lab=false was given");
+    }
+    Assumptions.assumeTrue(wanted, "lab tests switched off with -Dparasol.lab=false");
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    command(root, timeLimitSeconds, "scripts/guest-images");
+    boolean hardwareKvm =
+        Files.exists(Path.of("/dev/kvm")) && !Files.exists(Path.of("/sys/module/kvm_pvm"));
+    return hardwareKvm
+        ? command(root, timeLimitSeconds, "sh", "-c", script)
+        : command(root, timeLimitSeconds, "tests/lab/run-in-lab", "sh", "-c", script);
+  }
+
+  private static String command(Path root, long timeLimitSeconds, String... command)
+      throws IOException, InterruptedException {
+    Path log = Files.createTempFile("parasol-lab", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    // The lab's own limit (600 s by default) must not end a long session before this test's
+    // limit does: give it all but a minute of it, so a slow or stuck boot fails here with the
+    // transcript rather than ending the runs after it.
+    builder.environment().put("LAB_TIMEOUT", Long.toString(Math.max(60, timeLimitSeconds - 60)));
+    Process p = builder.start();
+    if (!p.waitFor(timeLimitSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish in " + timeLimitSeconds + " s");
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      fail(String.join(" ", command) + " failed with " + p.exitValue() + ":\n" + out);
+    }
+    return out;
+  }
+}

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 
 /**
  * libc downcalls for host I/O. Every call captures {@code errno} with {@link
@@ -50,6 +51,13 @@ public final class LinuxCalls {
   private static final MethodHandle PWRITE =
       downcall(
           "pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1);
+  // ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset); pwritev alike.
+  private static final MethodHandle PREADV =
+      downcall(
+          "preadv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), -1);
+  private static final MethodHandle PWRITEV =
+      downcall(
+          "pwritev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), -1);
   private static final MethodHandle READ =
       downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
   private static final MethodHandle WRITE =
@@ -200,6 +208,49 @@ public final class LinuxCalls {
   public static long pwrite(int fd, MemorySegment src, long offset) throws ErrnoException {
     return checked(
         "pwrite", (a, c) -> (long) PWRITE.invokeExact(c, fd, src, src.byteSize(), offset));
+  }
+
+  /** The most pieces one preadv/pwritev takes (Linux's UIO_MAXIOV). */
+  public static final int IOV_MAX = 1024;
+
+  /**
+   * preadv(2) into {@code dst} in order, at most {@link #IOV_MAX} pieces; returns the bytes read
+   * (fewer than asked at end of file or on a short read). Every piece must be native memory that
+   * stays alive for the call; the kernel writes at most each piece's size into it.
+   */
+  public static long preadv(int fd, List<MemorySegment> dst, long offset) throws ErrnoException {
+    int n = checkIov(dst);
+    return checked("preadv", (a, c) -> (long) PREADV.invokeExact(c, fd, iovec(a, dst), n, offset));
+  }
+
+  /** pwritev(2) of {@code src} in order (as {@link #preadv}); returns the bytes written. */
+  public static long pwritev(int fd, List<MemorySegment> src, long offset) throws ErrnoException {
+    int n = checkIov(src);
+    return checked(
+        "pwritev", (a, c) -> (long) PWRITEV.invokeExact(c, fd, iovec(a, src), n, offset));
+  }
+
+  private static int checkIov(List<MemorySegment> pieces) {
+    if (pieces.isEmpty() || pieces.size() > IOV_MAX) {
+      throw new IllegalArgumentException("an iovec of " + pieces.size() + " pieces");
+    }
+    for (MemorySegment s : pieces) {
+      if (!s.isNative()) {
+        throw new IllegalArgumentException("an iovec piece is not native memory");
+      }
+    }
+    return pieces.size();
+  }
+
+  /** struct iovec { void *iov_base; size_t iov_len; }[] in {@code arena}. */
+  private static MemorySegment iovec(Arena arena, List<MemorySegment> pieces) {
+    MemorySegment iov = arena.allocate(16L * pieces.size(), 8);
+    for (int i = 0; i < pieces.size(); i++) {
+      MemorySegment s = pieces.get(i);
+      iov.set(JAVA_LONG, 16L * i, s.address());
+      iov.set(JAVA_LONG, 16L * i + 8, s.byteSize());
+    }
+    return iov;
   }
 
   /** read(2) into {@code dst} (native, alive for the call); returns the bytes read. */

@@ -36,14 +36,20 @@ final class QueueKicks {
   private final String name;
   private final Partition partition;
   private final IntConsumer kick;
+  private final IntConsumer kickHere;
   private final List<Kick> kicks = new ArrayList<>();
   private boolean refused;
   private long armedBase = -1;
 
-  QueueKicks(String name, Partition partition, IntConsumer kick) {
+  /**
+   * Kicks for {@code name}'s queues: {@code kick} on a kick thread, {@code kickHere} on the thread
+   * that moves or removes the eventfds (a vCPU's).
+   */
+  QueueKicks(String name, Partition partition, IntConsumer kick, IntConsumer kickHere) {
     this.name = name;
     this.partition = partition;
     this.kick = kick;
+    this.kickHere = kickHere;
   }
 
   /** Where the eventfds are registered (the notification area's address), or -1. */
@@ -121,7 +127,7 @@ final class QueueKicks {
     armedBase = -1;
     if (kickAfter) {
       for (int q : queues) {
-        kick.accept(q);
+        kickHere.accept(q);
       }
     }
   }

@@ -246,7 +246,7 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
     msix = MsixCapability.add(config, queues + 1, BAR, MSIX_TABLE_OFFSET, MSIX_PBA_OFFSET, msi);
     if (eventChannels != null) {
       msix.useIrqfds(eventChannels::irqNotifier);
-      kicks = new QueueKicks(name, eventChannels, core::notify);
+      kicks = new QueueKicks(name, eventChannels, core::notifyOnIoThread, core::notify);
     } else {
       kicks = null;
     }

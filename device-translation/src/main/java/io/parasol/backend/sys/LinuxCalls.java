@@ -24,6 +24,11 @@ public final class LinuxCalls {
   public static final int O_RDONLY = 0;
   public static final int O_RDWR = 2;
   public static final int O_CLOEXEC = 0x80000;
+
+  /** x86-64: I/O straight between user memory and the device, bypassing the page cache. */
+  public static final int O_DIRECT = 0x4000;
+
+  public static final int EINVAL = 22;
   public static final int PROT_READ = 1;
   public static final int PROT_WRITE = 2;
   public static final int MAP_SHARED = 1;

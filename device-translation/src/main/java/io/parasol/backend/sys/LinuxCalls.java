@@ -11,6 +11,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
 
 /**
  * libc downcalls for host I/O. Every call captures {@code errno} with {@link
@@ -22,6 +23,11 @@ public final class LinuxCalls {
   public static final int O_RDONLY = 0;
   public static final int O_RDWR = 2;
   public static final int O_CLOEXEC = 0x80000;
+
+  /** x86-64: I/O straight between user memory and the device, bypassing the page cache. */
+  public static final int O_DIRECT = 0x4000;
+
+  public static final int EINVAL = 22;
   public static final int PROT_READ = 1;
   public static final int PROT_WRITE = 2;
   public static final int MAP_SHARED = 1;
@@ -49,6 +55,8 @@ public final class LinuxCalls {
   private static final long SYS_IOCTL = 16;
   private static final long SYS_PREAD64 = 17;
   private static final long SYS_PWRITE64 = 18;
+  private static final long SYS_PREADV = 295;
+  private static final long SYS_PWRITEV = 296;
   private static final long SYS_SOCKET = 41;
   private static final long SYS_CONNECT = 42;
   private static final long SYS_SENDMSG = 46;
@@ -187,6 +195,51 @@ public final class LinuxCalls {
     return checked(
         "pwrite",
         (a, c) -> syscall(c, SYS_PWRITE64, fd, src.address(), src.byteSize(), offset, 0, 0));
+  }
+
+  /** The most pieces one preadv/pwritev takes (Linux's UIO_MAXIOV). */
+  public static final int IOV_MAX = 1024;
+
+  /**
+   * preadv(2) into {@code dst} in order, at most {@link #IOV_MAX} pieces; returns the bytes read
+   * (fewer than asked at end of file or on a short read). Every piece must be native memory that
+   * stays alive for the call; the kernel writes at most each piece's size into it.
+   */
+  public static long preadv(int fd, List<MemorySegment> dst, long offset) throws ErrnoException {
+    int n = checkIov(dst);
+    // The kernel takes the offset as two words (low, high); on x86-64 the low one holds it all.
+    return checked(
+        "preadv", (a, c) -> syscall(c, SYS_PREADV, fd, iovec(a, dst).address(), n, offset, 0, 0));
+  }
+
+  /** pwritev(2) of {@code src} in order (as {@link #preadv}); returns the bytes written. */
+  public static long pwritev(int fd, List<MemorySegment> src, long offset) throws ErrnoException {
+    int n = checkIov(src);
+    return checked(
+        "pwritev", (a, c) -> syscall(c, SYS_PWRITEV, fd, iovec(a, src).address(), n, offset, 0, 0));
+  }
+
+  private static int checkIov(List<MemorySegment> pieces) {
+    if (pieces.isEmpty() || pieces.size() > IOV_MAX) {
+      throw new IllegalArgumentException("an iovec of " + pieces.size() + " pieces");
+    }
+    for (MemorySegment s : pieces) {
+      if (!s.isNative()) {
+        throw new IllegalArgumentException("an iovec piece is not native memory");
+      }
+    }
+    return pieces.size();
+  }
+
+  /** struct iovec { void *iov_base; size_t iov_len; }[] in {@code arena}. */
+  private static MemorySegment iovec(Arena arena, List<MemorySegment> pieces) {
+    MemorySegment iov = arena.allocate(16L * pieces.size(), 8);
+    for (int i = 0; i < pieces.size(); i++) {
+      MemorySegment s = pieces.get(i);
+      iov.set(JAVA_LONG, 16L * i, s.address());
+      iov.set(JAVA_LONG, 16L * i + 8, s.byteSize());
+    }
+    return iov;
   }
 
   /** read(2) into {@code dst} (native, alive for the call); returns the bytes read. */

@@ -2,9 +2,12 @@ package io.parasol.virtio.blk;
 
 import io.parasol.bounce.HostBuffer;
 import io.parasol.bounce.HostBufferPool;
+import io.parasol.machine.memory.GuestMemory;
 import io.parasol.machine.memory.GuestMemoryException;
+import io.parasol.machine.memory.SegmentGuestMemory;
 import io.parasol.virtio.device.DeviceContext;
 import io.parasol.virtio.device.VirtioDevice;
+import io.parasol.virtio.queue.Buffer;
 import io.parasol.virtio.queue.ChainReader;
 import io.parasol.virtio.queue.ChainWriter;
 import io.parasol.virtio.queue.DescriptorChain;
@@ -13,7 +16,9 @@ import io.parasol.virtio.queue.VirtqueueException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,10 +29,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A virtio-blk device (virtio v1.2 §5.2) over a {@link BlockBackend}: read, write, flush, discard,
- * write-zeroes, get-id, several queues, read-only disks. Each queue is drained by a worker thread
- * that checks the request, copies write data into a pool buffer and submits it; completions (on the
- * backend's threads) copy read data out, write the status byte, push the chain and signal. Many
- * requests are in flight at once.
+ * write-zeroes, get-id, several queues, read-only disks. Each queue is drained by one thread at a
+ * time: the transport's I/O thread when it has one ({@link #queueNotifyOnIoThread}, woken by an
+ * ioeventfd), else a worker of the device's. The drain checks each request, copies write data into
+ * a pool buffer and submits it; completions (on the backend's threads, or at once on the draining
+ * thread for a backend that completes in place) copy read data out, write the status byte and push
+ * the chain. Many requests are in flight at once.
+ *
+ * <p><b>Direct data.</b> A device made with {@code directGuestMemory} (never in confidential mode)
+ * hands the backend the guest's own buffers, as slices of guest RAM, instead of pool buffers: no
+ * copy. The pool then serves only guest memory that cannot be sliced.
+ *
+ * <p><b>Interrupts.</b> Used buffers are signalled once per batch: a drain, and every completion
+ * under way while it runs or while another completes, holds the queue's interrupt; the last to
+ * finish asks the queue whether the driver wants one (with EVENT_IDX, only when its used_event was
+ * crossed).
  *
  * <p>A request the driver cannot have meant (no header, no status byte) sets DEVICE_NEEDS_RESET; a
  * well-formed request the device cannot do gets VIRTIO_BLK_S_IOERR or _UNSUPP.
@@ -60,6 +76,14 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
   static final byte S_UNSUPP = 2;
 
   static final int SECTOR_BYTES = 512;
+
+  /** Each status byte as a one-byte segment (read-only, shared: nothing allocated per request). */
+  private static final MemorySegment[] STATUS = {
+    MemorySegment.ofArray(new byte[] {S_OK}).asReadOnly(),
+    MemorySegment.ofArray(new byte[] {S_IOERR}).asReadOnly(),
+    MemorySegment.ofArray(new byte[] {S_UNSUPP}).asReadOnly(),
+  };
+
   static final int HEADER_BYTES = 16;
   static final int ID_BYTES = 20;
   static final int SEGMENT_BYTES = 16; // discard / write-zeroes range
@@ -98,11 +122,23 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
   private final byte[] id;
   private final ExecutorService workers;
   private final AtomicInteger[] pending;
+  private final AtomicInteger[] holding; // per queue: drains and completions under way
+  private final boolean direct;
   private final Object inflightLock = new Object();
   private int inflight;
   private volatile DeviceContext context;
 
   public VirtioBlk(BlockBackend backend, HostBufferPool pool, Options options) {
+    this(backend, pool, options, false);
+  }
+
+  /**
+   * A device whose backend reads and writes the guest's buffers in place if {@code
+   * directGuestMemory} (only where the backend may see guest memory: never in confidential mode).
+   */
+  public VirtioBlk(
+      BlockBackend backend, HostBufferPool pool, Options options, boolean directGuestMemory) {
+    this.direct = directGuestMemory;
     this.backend = backend;
     this.pool = pool;
     this.options = options;
@@ -121,8 +157,10 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
             options.queues(),
             Thread.ofPlatform().daemon().name("parasol-virtio-blk-", 0).factory());
     this.pending = new AtomicInteger[options.queues()];
+    this.holding = new AtomicInteger[options.queues()];
     for (int i = 0; i < pending.length; i++) {
       pending[i] = new AtomicInteger();
+      holding[i] = new AtomicInteger();
     }
   }
 
@@ -218,6 +256,17 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     }
   }
 
+  @Override
+  public void queueNotifyOnIoThread(int queue) {
+    if (queue < 0 || queue >= pending.length) {
+      return;
+    }
+    if (pending[queue].getAndIncrement() == 0) {
+      beginWork();
+      drainLoop(queue); // the transport's I/O thread drains; no hand-off to a worker
+    }
+  }
+
   private void drainLoop(int queue) {
     try {
       int seen;
@@ -239,6 +288,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     if (q == null) {
       return;
     }
+    holding[queue].incrementAndGet();
     try {
       while (true) {
         q.disableNotifications();
@@ -262,6 +312,72 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       // Our bug, not the guest's: keep the VM alive, stop this device, and say where it happened.
       LOG.error("virtio-blk queue {} failed", queue, e);
       ctx.needsReset("virtio-blk internal error");
+    } finally {
+      releaseInterrupt(ctx, queue);
+    }
+  }
+
+  /** Ends one holder of {@code queue}'s interrupt; the last signals what was used meanwhile. */
+  private void releaseInterrupt(DeviceContext ctx, int queue) {
+    if (holding[queue].decrementAndGet() == 0) {
+      ctx.interruptIfNeeded(queue);
+    }
+  }
+
+  /**
+   * Guest RAM behind {@code length} bytes of {@code buffers} after the first {@code skip}, as
+   * slices (consecutive buffers merged), or null if the memory cannot be sliced.
+   */
+  private static List<MemorySegment> guestSlices(
+      GuestMemory memory, List<Buffer> buffers, long skip, long length)
+      throws GuestMemoryException {
+    if (!(memory instanceof SegmentGuestMemory ram)) {
+      return null;
+    }
+    List<MemorySegment> out = new ArrayList<>(buffers.size());
+    long runGpa = -1;
+    long runBytes = 0;
+    long left = length;
+    for (Buffer b : buffers) {
+      if (left == 0) {
+        break;
+      }
+      if (skip >= b.length()) {
+        skip -= b.length();
+        continue;
+      }
+      long gpa = b.gpa() + skip;
+      long n = Math.min(b.length() - skip, left);
+      skip = 0;
+      left -= n;
+      if (runBytes > 0 && runGpa + runBytes == gpa) {
+        runBytes += n;
+        continue;
+      }
+      if (runBytes > 0) {
+        addSlices(ram, runGpa, runBytes, out);
+      }
+      runGpa = gpa;
+      runBytes = n;
+    }
+    if (runBytes > 0) {
+      addSlices(ram, runGpa, runBytes, out);
+    }
+    return out;
+  }
+
+  /** One slice for a run, or (if it spans two RAM ranges) one per page. */
+  private static void addSlices(
+      SegmentGuestMemory ram, long gpa, long bytes, List<MemorySegment> out)
+      throws GuestMemoryException {
+    if (ram.isRam(gpa, bytes)) {
+      out.add(ram.slice(gpa, bytes));
+      return;
+    }
+    for (long at = gpa; at < gpa + bytes; ) {
+      long n = Math.min(gpa + bytes - at, 4096 - (at & 4095));
+      out.add(ram.slice(at, n));
+      at += n;
     }
   }
 
@@ -281,6 +397,18 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     switch (type) {
       case T_IN -> {
         long bytes = chain.writableBytes() - 1;
+        List<MemorySegment> into =
+            direct && bytes > 0 ? guestSlices(ctx.memory(), chain.writable(), 0, bytes) : null;
+        if (into != null && inRange(sector, bytes)) {
+          r.start(backend.read(sector * SECTOR_BYTES, into), null)
+              .whenComplete(
+                  (n, failure) -> {
+                    boolean ok = failure == null && n != null && n == bytes;
+                    r.dataBytes = ok ? bytes : 0;
+                    r.complete(ok ? S_OK : S_IOERR, failure);
+                  });
+          return;
+        }
         if (!inRange(sector, bytes) || bytes > pool.capacityBytes()) {
           r.finish(S_IOERR);
           return;
@@ -302,6 +430,18 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       }
       case T_OUT -> {
         long bytes = reader.remaining();
+        List<MemorySegment> from =
+            direct && bytes > 0 && !readOnly
+                ? guestSlices(ctx.memory(), chain.readable(), HEADER_BYTES, bytes)
+                : null;
+        if (from != null && inRange(sector, bytes)) {
+          r.start(backend.write(sector * SECTOR_BYTES, from), null)
+              .whenComplete(
+                  (n, failure) ->
+                      r.complete(
+                          failure == null && n != null && n == bytes ? S_OK : S_IOERR, failure));
+          return;
+        }
         if (readOnly || !inRange(sector, bytes) || bytes > pool.capacityBytes()) {
           r.finish(S_IOERR);
           return;
@@ -404,6 +544,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     }
 
     private HostBuffer buffer; // returned to the pool before the request stops counting
+    long dataBytes; // bytes the backend wrote straight into the chain (direct reads)
 
     /**
      * Counts the backend operation as in flight until this request completes, and {@code buf} (may
@@ -422,8 +563,9 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       endWork();
     }
 
-    /** Completion on a backend thread. */
+    /** Completion on a backend thread (or the draining one). */
     void complete(byte status, Throwable failure) {
+      holding[queue].incrementAndGet();
       try {
         if (failure != null) {
           LOG.debug("virtio-blk backend operation failed", failure);
@@ -431,10 +573,12 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
         finishQuietly(status);
       } finally {
         release();
+        releaseInterrupt(ctx, queue);
       }
     }
 
     void completeWith(HostBuffer buf, long bytes) {
+      holding[queue].incrementAndGet();
       try {
         if (ctx.isStopped()) {
           return;
@@ -448,6 +592,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
         finishQuietly(S_OK);
       } finally {
         release();
+        releaseInterrupt(ctx, queue);
       }
     }
 
@@ -462,17 +607,18 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       }
     }
 
-    /** Writes the status byte as the chain's last writable byte and returns the chain. */
+    /**
+     * Writes the status byte as the chain's last writable byte and returns the chain; the interrupt
+     * is left to the last holder ({@link #releaseInterrupt}).
+     */
     void finish(byte status) throws GuestMemoryException {
       writer.seekToTail(1);
-      writer.write(new byte[] {status});
+      writer.write(STATUS[status]);
       try {
-        ctx.queue(queue).pushUsed(chain, writer.written());
+        ctx.queue(queue).pushUsed(chain, writer.written() + dataBytes);
       } catch (VirtqueueException e) {
         ctx.needsReset("virtio-blk queue " + queue + ": " + e.getMessage());
-        return;
       }
-      ctx.interruptIfNeeded(queue);
     }
   }
 

@@ -50,6 +50,15 @@ public interface VirtioDevice {
   void queueNotify(int queue);
 
   /**
+   * As {@link #queueNotify}, but called on a transport's own I/O thread (one woken by an
+   * ioeventfd), never on a vCPU: the device may do the queue's work right here instead of handing
+   * it to a thread of its own. The default hands it on as {@link #queueNotify} does.
+   */
+  default void queueNotifyOnIoThread(int queue) {
+    queueNotify(queue);
+  }
+
+  /**
    * Stops all work and forgets the queues: after this returns the device touches guest memory no
    * more. Called on driver reset, and on a NEEDS_RESET device that the driver resets.
    */

@@ -304,14 +304,24 @@ public final class VirtioTransportCore {
 
   /** The driver notified queue {@code queue}; ignored unless the device is running. */
   public void notify(int queue) {
-    Context c;
-    synchronized (this) {
-      c = active;
-      if (c == null || c.stopped || !valid(queue) || c.queues[queue] == null) {
-        return;
-      }
+    if (running(queue)) {
+      device.queueNotify(queue);
     }
-    device.queueNotify(queue);
+  }
+
+  /**
+   * As {@link #notify}, from a transport's I/O thread (an ioeventfd's): the device may work on the
+   * queue on this thread ({@link VirtioDevice#queueNotifyOnIoThread}).
+   */
+  public void notifyOnIoThread(int queue) {
+    if (running(queue)) {
+      device.queueNotifyOnIoThread(queue);
+    }
+  }
+
+  private synchronized boolean running(int queue) {
+    Context c = active;
+    return c != null && !c.stopped && valid(queue) && c.queues[queue] != null;
   }
 
   /** §2.5.1: changes whenever the device changes its configuration. */

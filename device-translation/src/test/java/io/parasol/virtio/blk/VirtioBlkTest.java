@@ -52,7 +52,9 @@ class VirtioBlkTest {
     final VirtioBlk blk;
     final VirtioTransportCore core;
     final HostBufferPool pool;
+    final boolean onIoThread;
     int configChanges;
+    int usedSignals;
 
     Rig(Path image, int queues, boolean packed, boolean indirect, boolean readOnly)
         throws IOException {
@@ -67,13 +69,32 @@ class VirtioBlkTest {
         boolean readOnly,
         HostBufferPool customPool)
         throws IOException {
+      this(image, queues, packed, indirect, readOnly, customPool, false, 4, false);
+    }
+
+    /**
+     * {@code direct}: the device hands guest buffers to the image; {@code threads}: the image's (0:
+     * the caller's); {@code onIoThread}: notifications come as a transport's I/O thread's.
+     */
+    Rig(
+        Path image,
+        int queues,
+        boolean packed,
+        boolean indirect,
+        boolean readOnly,
+        HostBufferPool customPool,
+        boolean direct,
+        int threads,
+        boolean onIoThread)
+        throws IOException {
       this.image = image;
+      this.onIoThread = onIoThread;
       VirtioBlk.Options options = new VirtioBlk.Options("parasol-disk-0", queues, 64, readOnly);
       this.pool =
           customPool != null
               ? customPool
               : HostBufferPool.ofPrivateMemory(VirtioBlk.poolBytesFor(options));
-      this.blk = new VirtioBlk(RawImageFile.open(image, readOnly, 4), pool, options);
+      this.blk = new VirtioBlk(RawImageFile.open(image, readOnly, threads), pool, options, direct);
       this.core = new VirtioTransportCore(blk, memory, this);
       for (int q = 0; q < queues; q++) {
         long base = 0x1000 + q * 0x10000L;
@@ -101,6 +122,7 @@ class VirtioBlkTest {
 
     @Override
     public synchronized void signalUsedBuffers(int queue) {
+      usedSignals++;
       notifyAll();
     }
 
@@ -122,7 +144,11 @@ class VirtioBlkTest {
       w.add(1); // status
       int id = drivers.get(queue).add(readable, w);
       assertTrue(id >= 0, "ring has room");
-      core.notify(queue);
+      if (onIoThread) {
+        core.notifyOnIoThread(queue);
+      } else {
+        core.notify(queue);
+      }
       return id;
     }
 
@@ -198,6 +224,51 @@ class VirtioBlkTest {
     byte[] r = rig.call(0, VirtioBlk.T_IN, 8, List.of(), List.of(1000, data.length - 1000));
     assertEquals(VirtioBlk.S_OK, rig.status(r));
     assertArrayEquals(data, slice(r, 0, data.length));
+  }
+
+  @ParameterizedTest(name = "image threads={0}")
+  @ValueSource(ints = {0, 2})
+  void directRequestsMoveDataBetweenTheFileAndGuestBuffersWithoutThePool(int threads)
+      throws Exception {
+    HostBufferPool pool =
+        HostBufferPool.ofPrivateMemory(
+            VirtioBlk.poolBytesFor(new VirtioBlk.Options("d", 1, 64, false)));
+    pool.region().fill((byte) 0x5A);
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false, pool, true, threads, threads == 0);
+    byte[] data = pattern(5 * 4096 + 512, 7);
+    byte[] w =
+        rig.call(
+            0,
+            VirtioBlk.T_OUT,
+            16,
+            List.of(slice(data, 0, 4096), slice(data, 4096, 4608), slice(data, 4608, data.length)),
+            List.of());
+    assertEquals(VirtioBlk.S_OK, rig.status(w));
+    byte[] onDisk = Files.readAllBytes(rig.image);
+    assertArrayEquals(data, slice(onDisk, 16 * 512, 16 * 512 + data.length));
+    int id = rig.submit(0, VirtioBlk.T_IN, 16, List.of(), List.of(3000, data.length - 3000));
+    Map<Integer, Integer> lengths = new HashMap<>();
+    byte[] r = rig.await(0, 1, lengths).get(id);
+    assertEquals(VirtioBlk.S_OK, rig.status(r));
+    assertArrayEquals(data, slice(r, 0, data.length));
+    assertEquals(data.length + 1, lengths.get(id), "used length: data and status");
+    for (long at = 0; at < pool.region().byteSize(); at += 4096) {
+      assertEquals(0x5A, pool.region().get(ValueLayout.JAVA_BYTE, at), "pool untouched at " + at);
+    }
+  }
+
+  @Test
+  void aDrainOnTheIoThreadSignalsItsBatchOnce() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false, null, true, 0, true);
+    MockDriver d = rig.drivers.get(0);
+    for (int i = 0; i < 10; i++) {
+      byte[] header = new byte[16];
+      ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putInt(VirtioBlk.T_IN).putInt(0);
+      assertTrue(d.add(List.of(header), List.of(4096, 1)) >= 0);
+    }
+    rig.core.notifyOnIoThread(0); // drains here, completing each read in place
+    assertEquals(10, rig.await(0, 10, null).size());
+    assertEquals(1, rig.usedSignals, "one interrupt for the batch");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.parasol.paravisor.pci;
 
+import io.parasol.isolation.EventNotifier;
+import io.parasol.isolation.HypervisorException;
 import io.parasol.machine.io.AccessSize;
 import io.parasol.machine.io.IoData;
 import io.parasol.machine.io.IoStatus;
@@ -22,6 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guest values are checked before use: a message whose address is not in the local APICs'
  * 0xFEExxxxx range is dropped and counted ({@link #droppedMessages}), never passed on.
+ *
+ * <p><b>irqfds.</b> After {@link #useIrqfds}, each vector's message goes out through an irqfd (an
+ * eventfd the hypervisor turns into that MSI) opened for the table entry's address and data the
+ * first time the vector is sent, and re-opened when the guest reprograms the entry: signalling it
+ * is one eventfd write. Masking stays here (a masked vector sets its pending bit and signals
+ * nothing), so the irqfd always carries the entry's current message. If the hypervisor refuses an
+ * irqfd, the capability goes back to its {@link MsiTarget}.
  *
  * <p>Thread-safe: vectors are signalled from device threads while vCPUs write the table; this
  * object's own lock guards its state and is held while a message is handed to the target (the
@@ -62,6 +71,18 @@ public final class MsixCapability {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
 
+  /** Opens an irqfd for one MSI message (a partition's {@code irqNotifier}). */
+  @FunctionalInterface
+  public interface IrqfdSource {
+    EventNotifier open(long msiAddress, int msiData) throws HypervisorException;
+  }
+
+  private IrqfdSource irqfdSource; // null: messages go to the target
+  private final EventNotifier[] irqfds;
+  private final long[] irqfdAddress;
+  private final int[] irqfdData;
+  private final AtomicLong irqfdSignals = new AtomicLong();
+
   private MsixCapability(int vectors, int capabilityOffset, MsiTarget target) {
     this.vectors = vectors;
     this.capabilityOffset = capabilityOffset;
@@ -70,6 +91,9 @@ public final class MsixCapability {
     this.data = new int[vectors];
     this.vectorControl = new int[vectors];
     this.pending = new long[(vectors + 63) / 64];
+    this.irqfds = new EventNotifier[vectors];
+    this.irqfdAddress = new long[vectors];
+    this.irqfdData = new int[vectors];
     // §6.8.2.9: every vector is masked after reset.
     java.util.Arrays.fill(vectorControl, VECTOR_CONTROL_MASK);
   }
@@ -132,6 +156,32 @@ public final class MsixCapability {
       for (int v = 0; v < vectors; v++) {
         deliverIfPendingAndUnmasked(v);
       }
+    }
+  }
+
+  /** Sends messages through irqfds from {@code source} from now on (see the class comment). */
+  public synchronized void useIrqfds(IrqfdSource source) {
+    this.irqfdSource = Objects.requireNonNull(source, "source");
+  }
+
+  /** Closes the vectors' irqfds (they are opened again when next needed): on function reset. */
+  public synchronized void releaseIrqfds() {
+    for (int v = 0; v < vectors; v++) {
+      closeIrqfd(v);
+    }
+  }
+
+  /** Messages sent through an irqfd (a subset of {@link #deliveredMessages}). */
+  public long irqfdMessages() {
+    return irqfdSignals.get();
+  }
+
+  /** Holds the lock. */
+  private void closeIrqfd(int vector) {
+    EventNotifier n = irqfds[vector];
+    if (n != null) {
+      irqfds[vector] = null;
+      n.close();
     }
   }
 
@@ -228,6 +278,10 @@ public final class MsixCapability {
         default -> vectorControl[entry] = (int) v & VECTOR_CONTROL_MASK;
       }
     }
+    if (irqfds[entry] != null
+        && (irqfdAddress[entry] != address[entry] || irqfdData[entry] != data[entry])) {
+      closeIrqfd(entry); // reprogrammed: the next message opens one routed to the new entry
+    }
     deliverIfPendingAndUnmasked(entry);
     return IoStatus.OK;
   }
@@ -288,6 +342,39 @@ public final class MsixCapability {
       return;
     }
     delivered.incrementAndGet();
+    EventNotifier irqfd = irqfdSource == null ? null : irqfdFor(vector, a, data[vector]);
+    if (irqfd != null) {
+      irqfdSignals.incrementAndGet(); // first: the guest may see the interrupt at once
+      try {
+        irqfd.signal();
+        return;
+      } catch (HypervisorException e) {
+        irqfdSignals.decrementAndGet();
+        LOG.warn(
+            "MSI-X vector {}: irqfd signal failed, using the MSI path: {}", vector, e.getMessage());
+        closeIrqfd(vector);
+      }
+    }
     target.signalMsi(a, data[vector]);
+  }
+
+  /** Holds the lock. The vector's irqfd for message {a, d}, opened if needed, or null. */
+  private EventNotifier irqfdFor(int vector, long a, int d) {
+    EventNotifier n = irqfds[vector];
+    if (n != null && irqfdAddress[vector] == a && irqfdData[vector] == d) {
+      return n;
+    }
+    closeIrqfd(vector);
+    try {
+      n = irqfdSource.open(a, d);
+    } catch (HypervisorException e) {
+      LOG.info("MSI-X messages go through the MSI path, not irqfds: {}", e.getMessage());
+      irqfdSource = null;
+      return null;
+    }
+    irqfds[vector] = n;
+    irqfdAddress[vector] = a;
+    irqfdData[vector] = d;
+    return n;
   }
 }

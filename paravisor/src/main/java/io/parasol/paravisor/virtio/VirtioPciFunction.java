@@ -1,5 +1,6 @@
 package io.parasol.paravisor.virtio;
 
+import io.parasol.isolation.Partition;
 import io.parasol.machine.io.AccessSize;
 import io.parasol.machine.io.ChipsetBus;
 import io.parasol.machine.io.IoData;
@@ -14,9 +15,11 @@ import io.parasol.machine.memory.GuestMemory;
 import io.parasol.paravisor.pci.MsixCapability;
 import io.parasol.paravisor.pci.PciConfigSpace;
 import io.parasol.paravisor.pci.PciDevice;
+import io.parasol.virtio.device.DeviceStatus;
 import io.parasol.virtio.device.VirtioDevice;
 import io.parasol.virtio.device.VirtioInterrupt;
 import io.parasol.virtio.device.VirtioTransportCore;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +56,16 @@ import org.slf4j.LoggerFactory;
  * the ISR bits are set and INTA# is asserted until the driver reads the ISR, unless
  * Command.Interrupt Disable is set. {@link #intxLine} is the asserted/deasserted level; the VM
  * inverts it onto an active-low IOAPIC pin.
+ *
+ * <p><b>Event channels.</b> Given a {@link Partition} that has them (KVM), the function serves
+ * queue notifications through ioeventfds and MSI-X messages through irqfds. Once the driver sets
+ * DRIVER_OK, each enabled queue's notification address ({@code BAR + 0x3000 + 4·q}) gets an eventfd
+ * and a kick thread ({@link QueueKicks}) that hands the notification to the device, so the vCPU
+ * never leaves the kernel for it; they follow the BAR when the guest moves it, and go on reset or
+ * when Memory Space decoding is turned off. Each MSI-X vector is sent through an irqfd routed to
+ * its table entry's message ({@link MsixCapability#useIrqfds}). INTx is unchanged (the IOAPIC
+ * model). Without eventfds (a heap partition) notifications are MMIO exits handled on the vCPU
+ * thread and MSIs go through the partition's {@link MsiTarget}, as before.
  *
  * <p><b>Guest input.</b> Every register checks the access width and offset; a bad access is refused
  * with an {@link IoStatus} (the bus then reads all-ones and drops writes). Vectors past the table
@@ -165,6 +178,9 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
   // The BAR as mapped on the bus: null while unmapped.
   private volatile IoRegion mapped;
 
+  // Queue notifications through ioeventfds (under the monitor), or null.
+  private final QueueKicks kicks;
+
   /**
    * A function for {@code device} whose queues live in {@code memory}; MSI-X messages go to {@code
    * msi}, INTA# to {@code intxLine} (asserted = true), and BAR 0 joins {@code bus} once placed.
@@ -176,6 +192,21 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
       MsiTarget msi,
       InterruptLine intxLine,
       ChipsetBus bus) {
+    this(name, device, memory, msi, intxLine, bus, null);
+  }
+
+  /**
+   * A function as above that serves notifications through {@code eventChannels}' ioeventfds and
+   * MSI-X messages through its irqfds when it has them ({@code null}: never).
+   */
+  public VirtioPciFunction(
+      String name,
+      VirtioDevice device,
+      GuestMemory memory,
+      MsiTarget msi,
+      InterruptLine intxLine,
+      ChipsetBus bus,
+      Partition eventChannels) {
     this.name = Objects.requireNonNull(name, "name");
     this.bus = Objects.requireNonNull(bus, "bus");
     this.intxLine = Objects.requireNonNull(intxLine, "intxLine");
@@ -213,6 +244,12 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
     config.setWriteMask(pciCfgCap + 8, 4, 0xFFFF_FFFFL);
     config.setWriteMask(pciCfgCap + 12, 4, 0xFFFF_FFFFL);
     msix = MsixCapability.add(config, queues + 1, BAR, MSIX_TABLE_OFFSET, MSIX_PBA_OFFSET, msi);
+    if (eventChannels != null) {
+      msix.useIrqfds(eventChannels::irqNotifier);
+      kicks = new QueueKicks(name, eventChannels, core::notifyOnIoThread, core::notify);
+    } else {
+      kicks = null;
+    }
   }
 
   private int addVirtioCapability(int cfgType, int offset, int length, int capLength) {
@@ -268,6 +305,11 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
   /** Host side: the Interrupt Line value firmware reports (the ISA IRQ INTA# is wired to). */
   public synchronized void setInterruptLine(int irq) {
     config.setByte(PciConfigSpace.INTERRUPT_LINE, irq);
+  }
+
+  /** Where the queue notification eventfds are registered now, or -1 (none). */
+  public synchronized long notifyEventFdAddress() {
+    return kicks == null ? -1 : kicks.armedBase();
   }
 
   /** Where BAR 0 is mapped now, or null. */
@@ -375,6 +417,27 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
         }
       }
     }
+    updateKicks();
+  }
+
+  /**
+   * Holds the monitor. Notification eventfds exist while the BAR is mapped and the device runs
+   * (DRIVER_OK), one per enabled queue, at the BAR's current place.
+   */
+  private void updateKicks() {
+    if (kicks == null) {
+      return;
+    }
+    IoRegion at = mapped;
+    List<Integer> queues = new ArrayList<>();
+    if (at != null && (core.status() & DeviceStatus.DRIVER_OK) != 0) {
+      for (int q = 0; q < core.queueCount(); q++) {
+        if (core.queueEnabled(q)) {
+          queues.add(q);
+        }
+      }
+    }
+    kicks.arm(queues.isEmpty() ? -1 : at.base() + NOTIFY_OFFSET, NOTIFY_OFF_MULTIPLIER, queues);
   }
 
   // ---- BAR 0 ----
@@ -619,6 +682,7 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
           resetTransport();
         } else {
           core.setStatus((int) v);
+          updateKicks();
         }
       }
       case QUEUE_SELECT -> queueSelect = (int) v;
@@ -651,6 +715,9 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
 
   /** Holds the monitor. §4.1.4.3.1: writing 0 to device_status resets the device. */
   private void resetTransport() {
+    if (kicks != null) {
+      kicks.disarm(false); // before the core forgets the queues: no kick thread is left running
+    }
     core.setStatus(0);
     deviceFeatureSelect = 0;
     driverFeatureSelect = 0;
@@ -661,6 +728,7 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
       isr = 0;
       updateIntx();
     }
+    msix.releaseIrqfds();
   }
 
   private int readAndClearIsr() {

@@ -464,7 +464,8 @@ public final class VirtualMachine implements AutoCloseable {
                 partition.memory(),
                 partition.msiTarget(),
                 chipset.pciIntx(irq),
-                bus);
+                bus,
+                partition);
         f.setInterruptLine(irq);
         chipset.pci().registerDevice(0, slot, 0, f);
         out.add(f);

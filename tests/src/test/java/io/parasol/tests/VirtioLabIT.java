@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * The stock Debian kernel's virtio disk on Parasol's other paths, in the nested lab as {@link
  * LinuxLabIT}: the disk behind {@code qemu-storage-daemon} over vhost-user ({@code parasol run
  * --disk vhost-user:SOCKET}), with and without {@code --bounce}, and the disk over virtio-mmio
- * ({@code --virtio-transport mmio}). Each run mounts an ext4 image the session made with {@code
- * mkfs.ext4}, reads a file the host put there and writes files whose checksums are checked in the
- * image (debugfs, e2fsck) after the VM ended.
+ * ({@code --virtio-transport mmio}, found through the DSDT's {@code LNRO0005} devices). Each run
+ * mounts an ext4 image the session made with {@code mkfs.ext4}, reads a file the host put there and
+ * writes files whose checksums are checked in the image (debugfs, e2fsck) after the VM ended.
  *
  * <p>For the vhost-user runs the session samples {@code /proc/PID/maps} of the daemon while the VM
  * runs: every memfd it mapped is listed, so a test can see that it only ever held Parasol's shared
@@ -96,6 +96,11 @@ class VirtioLabIT {
       }
       vhost_run vhost
       vhost_run vhost-bounce --bounce
+      # virtio-mmio: the disk and the entropy device as LNRO0005 devices in the DSDT.
+      rm -f /tmp/lab-mmio.img; mkfs.ext4 -q -F -d /tmp/lab-disk /tmp/lab-mmio.img 64M
+      run mmio 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --virtio-transport mmio \
+        --disk /tmp/lab-mmio.img --rng --cmdline "console=ttyS0 quiet parasol.test=virtio"
+      image_files mmio /tmp/lab-mmio.img
       """;
 
   @BeforeAll
@@ -150,6 +155,20 @@ class VirtioLabIT {
       throws Exception {
     checkDisk("vhost-bounce");
     checkOnlyTheBounceRegionWasShared("vhost-bounce");
+  }
+
+  @Test
+  void theStockKernelFindsVirtioMmioDevicesInTheDsdtAndUsesTheDisk() throws Exception {
+    String run = completedSection("mmio");
+    // No virtio function on the PCI bus: the devices are platform devices bound to virtio-mmio.
+    assertFalse(run.contains("0x1af4:"), run);
+    assertTrue(run.matches("(?s).*mmio: LNRO0005:00 driver=virtio-mmio virtio\\d.*"), run);
+    assertTrue(run.matches("(?s).*mmio: LNRO0005:01 driver=virtio-mmio virtio\\d.*"), run);
+    assertEquals("virtio_rng.0", text(run, "rng-current=(\\S+)"), run);
+    // The disk's line is GSI 16, level-triggered as _CRS says, and it fired.
+    assertTrue(run.matches("(?s).*virtio-irq: 16: .*IO-APIC\\s+16-fasteoi\\s+virtio\\d.*"), run);
+    assertTrue(field(run, "virtio-irq-end: 16: *(\\d+) ") > 10, run);
+    checkDisk("mmio");
   }
 
   /**

@@ -98,7 +98,6 @@ public final class VirtioMmioDevice implements MmioDevice, VirtioInterrupt {
   private int deviceFeaturesSel;
   private int driverFeaturesSel;
   private int queueSel;
-  private int shmSel;
 
   // Interrupt state (under irqLock).
   private final Object irqLock = new Object();
@@ -227,7 +226,7 @@ public final class VirtioMmioDevice implements MmioDevice, VirtioInterrupt {
       case QUEUE_DRIVER_HIGH -> core.setQueueDriverGpa(q, high(core.queueDriverGpa(q), v));
       case QUEUE_DEVICE_LOW -> core.setQueueDeviceGpa(q, low(core.queueDeviceGpa(q), v));
       case QUEUE_DEVICE_HIGH -> core.setQueueDeviceGpa(q, high(core.queueDeviceGpa(q), v));
-      case SHM_SEL -> shmSel = v;
+      case SHM_SEL -> {} // every region reads as absent, whichever is selected
       case QUEUE_RESET -> {} // RING_RESET is not offered: nothing to reset
       default -> {
         return IoStatus.INVALID_REGISTER; // read-only
@@ -334,7 +333,6 @@ public final class VirtioMmioDevice implements MmioDevice, VirtioInterrupt {
     deviceFeaturesSel = 0;
     driverFeaturesSel = 0;
     queueSel = 0;
-    shmSel = 0;
     synchronized (irqLock) {
       interruptStatus = 0;
       updateLine();

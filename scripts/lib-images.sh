@@ -4,6 +4,8 @@
 #   fetch_deb PKG         downloads PKG's candidate .deb into $debs (reusing it) and prints its path
 #   extract_deb DEB DIR [GLOB]
 #   pack_cpio DIR FILE    a reproducible gzip'd newc cpio of DIR
+#   make_fio_initramfs    target/images/initramfs-fio.cpio.gz (the fio benchmark guest)
+#   mount_image_fs DIR    an ext4 RAM disk at DIR for benchmark images (in the lab)
 
 # The versioned package a metapackage depends on: linux-image-cloud-amd64 -> linux-image-6.1.0-NN-cloud-amd64.
 resolve_kernel() {
@@ -59,3 +61,63 @@ pack_cpio() {
   mv "$dest.tmp" "$dest"
 }
 
+
+# make_fio_initramfs: target/images/initramfs-fio.cpio.gz, the benchmarks' guest: initramfs-virtio's
+# tree (scripts/guest-images must have run), Debian's fio with every library it links, and
+# tests/fio.sh. Run from the repository root.
+make_fio_initramfs() {
+  local images=target/images
+  local staging=$images/work # where scripts/guest-images unpacks its trees
+  local fio_root=$staging/initramfs-fio file
+  rm -rf "$fio_root"
+  cp -a "$staging/initramfs-virtio" "$fio_root"
+  for file in /usr/bin/fio $(ldd /usr/bin/fio | awk '/=> \// { print $3 } /^[ \t]*\/lib64\// { print $1 }'); do
+    [ -e "$fio_root$file" ] || cp -L --parents "$file" "$fio_root"
+  done
+  cat > "$fio_root/tests/fio.sh" <<'T'
+# Loads the virtio modules, waits for /dev/vda and runs the three fio workloads on it, printing
+# "BENCH-BLK WORKLOAD KIB_PER_S IOPS" for each (bench.runtime=SECONDS on the kernel command line).
+for ko in $(cat /lib/modules/load-order); do insmod "/lib/modules/$ko" || echo "fio-insmod-failed=$ko"; done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+runtime=5
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in bench.runtime=*) runtime=${arg#bench.runtime=} ;; esac
+done
+export PATH=/bin:/usr/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu/ceph
+for w in seqread:read:1M:8 seqwrite:write:1M:8 randread:randread:4k:32; do
+  IFS=: read name rw bs depth <<EOF
+$w
+EOF
+  out=$(fio --name=$name --filename=/dev/vda --thread --direct=1 --ioengine=libaio --rw=$rw \
+    --bs=$bs --iodepth=$depth --size=192M --ramp_time=1 --runtime=$runtime --time_based \
+    --minimal 2>&1)
+  case $rw in
+    write) echo "$out" | awk -F';' -v n=$name 'NF > 50 { print "BENCH-BLK", n, $48, $49 }' ;;
+    *) echo "$out" | awk -F';' -v n=$name 'NF > 50 { print "BENCH-BLK", n, $7, $8 }' ;;
+  esac
+  echo "$out" | grep -v ';' | sed 's/^/fio: /' | head -5
+done
+T
+  pack_cpio "$fio_root" "$images/initramfs-fio.cpio.gz"
+  echo "images: wrote $images/initramfs-fio.cpio.gz ($(stat -c %s "$images/initramfs-fio.cpio.gz") bytes)" >&2
+}
+
+# mount_image_fs DIR: the benchmarks' images live on ext4 so that O_DIRECT opens work (QEMU's
+# cache=none): the lab's root is a tmpfs overlay, which refuses O_DIRECT on its kernel. In the lab
+# the ext4 is on a RAM disk (brd) from the lab kernel's own modules (tests/lab/build-l1's tree);
+# elsewhere DIR stays a plain directory. Run from the repository root.
+mount_image_fs() {
+  local lab_modules
+  mkdir -p "$1"
+  lab_modules=$(ls -d "$parasol_root"/target/lab/work/kernel/lib/modules/"$(uname -r)" 2>/dev/null || true)
+  if [ -n "$lab_modules" ] && [ ! -e /lib/modules/"$(uname -r)" ]; then
+    mkdir -p /lib/modules && ln -s "$lab_modules" /lib/modules/"$(uname -r)"
+  fi
+  if modprobe brd rd_nr=1 rd_size=$((768 * 1024)) 2>/dev/null && modprobe ext4 2>/dev/null &&
+    mkfs.ext4 -q -F /dev/ram0 && mount /dev/ram0 "$1"; then
+    echo "images: on ext4 on a RAM disk (/dev/ram0)" >&2
+  else
+    echo "images: no RAM disk: on $(stat -f -c %T "$1") in $1" >&2
+  fi
+}

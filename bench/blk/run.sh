@@ -27,42 +27,7 @@ say() { echo "bench/blk: $*" >&2; }
 
 if [ "${1:-}" != --inside ]; then
   scripts/guest-images
-  # The fio guest: initramfs-virtio's tree, fio, every library it links, and tests/fio.sh.
-  images=target/images
-  staging=$images/work # where scripts/guest-images unpacks its trees
-  fio_root=$staging/initramfs-fio
-  rm -rf "$fio_root"
-  cp -a "$staging/initramfs-virtio" "$fio_root"
-  for file in /usr/bin/fio $(ldd /usr/bin/fio | awk '/=> \// { print $3 } /^[ \t]*\/lib64\// { print $1 }'); do
-    [ -e "$fio_root$file" ] || cp -L --parents "$file" "$fio_root"
-  done
-  cat > "$fio_root/tests/fio.sh" <<'T'
-# Loads the virtio modules, waits for /dev/vda and runs the three fio workloads on it, printing
-# "BENCH-BLK WORKLOAD KIB_PER_S IOPS" for each (bench.runtime=SECONDS on the kernel command line).
-for ko in $(cat /lib/modules/load-order); do insmod "/lib/modules/$ko" || echo "fio-insmod-failed=$ko"; done
-i=0
-while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-runtime=5
-for arg in $(cat /proc/cmdline); do
-  case "$arg" in bench.runtime=*) runtime=${arg#bench.runtime=} ;; esac
-done
-export PATH=/bin:/usr/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu/ceph
-for w in seqread:read:1M:8 seqwrite:write:1M:8 randread:randread:4k:32; do
-  IFS=: read name rw bs depth <<EOF
-$w
-EOF
-  out=$(fio --name=$name --filename=/dev/vda --thread --direct=1 --ioengine=libaio --rw=$rw \
-    --bs=$bs --iodepth=$depth --size=192M --ramp_time=1 --runtime=$runtime --time_based \
-    --minimal 2>&1)
-  case $rw in
-    write) echo "$out" | awk -F';' -v n=$name 'NF > 50 { print "BENCH-BLK", n, $48, $49 }' ;;
-    *) echo "$out" | awk -F';' -v n=$name 'NF > 50 { print "BENCH-BLK", n, $7, $8 }' ;;
-  esac
-  echo "$out" | grep -v ';' | sed 's/^/fio: /' | head -5
-done
-T
-  pack_cpio "$fio_root" "$images/initramfs-fio.cpio.gz"
-  say "wrote $images/initramfs-fio.cpio.gz ($(stat -c %s "$images/initramfs-fio.cpio.gz") bytes)"
+  make_fio_initramfs
   ./parasol --help > /dev/null # builds Parasol first if needed, outside the timing
   args=(--inside "${ROUNDS:-3}" "${RUNTIME:-5}" "${BOUNCE:-0}" "${VHOST:-0}")
   if [ -d /sys/module/kvm_pvm ] || [ ! -e /dev/kvm ]; then
@@ -80,21 +45,7 @@ work=$(mktemp -d /tmp/bench-blk.XXXXXX)
 qsd_pid=
 trap '[ -n "$qsd_pid" ] && kill "$qsd_pid"; umount "$work/fs" 2>/dev/null; rm -rf "$work"' EXIT
 
-# The image lives on ext4 so that QEMU's cache=none (O_DIRECT) opens it: the lab's root is a
-# tmpfs overlay, which refuses O_DIRECT on its kernel. In the lab the ext4 is on a RAM disk (brd)
-# from the lab kernel's own modules; elsewhere the image stays where mktemp puts it.
-mkdir -p "$work/fs"
-lab_work=$parasol_root/target/lab/work # where tests/lab/build-l1 unpacked the L1 kernel
-lab_modules=$(ls -d "$lab_work"/kernel/lib/modules/"$(uname -r)" 2>/dev/null || true)
-if [ -n "$lab_modules" ] && [ ! -e /lib/modules/"$(uname -r)" ]; then
-  mkdir -p /lib/modules && ln -s "$lab_modules" /lib/modules/"$(uname -r)"
-fi
-if modprobe brd rd_nr=1 rd_size=$((768 * 1024)) 2>/dev/null && modprobe ext4 2>/dev/null &&
-  mkfs.ext4 -q -F /dev/ram0 && mount /dev/ram0 "$work/fs"; then
-  say "image on ext4 on a RAM disk (/dev/ram0)"
-else
-  say "no RAM disk: the image is on $(stat -f -c %T "$work") in $work"
-fi
+mount_image_fs "$work/fs"
 IMG=$work/fs/disk.img
 # 256 MiB of data (not a sparse file: reads must come from somewhere).
 head -c $((256 << 20)) /dev/zero | tr '\0' 'p' > "$IMG"

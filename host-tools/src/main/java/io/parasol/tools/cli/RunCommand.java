@@ -139,9 +139,9 @@ final class RunCommand implements Callable<Integer> {
       names = "--disk",
       paramLabel = "FILE[,ro]|vhost-user:SOCKET[,ro]",
       description =
-          "Give the guest a virtio-blk disk (virtio-pci) backed by the raw image FILE, or by the"
-              + " vhost-user-blk back end (e.g. qemu-storage-daemon) listening on the Unix socket"
-              + " SOCKET with vhost-user:SOCKET; ',ro' makes it read-only. Repeatable.")
+          "Give the guest a virtio-blk disk (see --virtio-transport) backed by the raw image FILE,"
+              + " or by the vhost-user-blk back end (e.g. qemu-storage-daemon) listening on the Unix"
+              + " socket SOCKET with vhost-user:SOCKET; ',ro' makes it read-only. Repeatable.")
   List<String> disks = new java.util.ArrayList<>();
 
   @Option(
@@ -187,7 +187,29 @@ final class RunCommand implements Callable<Integer> {
               + " RAM; each --net NIC's frames likewise go through a memfd of its own.")
   boolean bounce;
 
+  @Option(
+      names = "--virtio-transport",
+      paramLabel = "pci|mmio",
+      defaultValue = "pci",
+      description =
+          "How the guest finds the virtio devices: 'pci' (virtio-pci functions, default) or"
+              + " 'mmio' (virtio-mmio Version 2 devices declared in the ACPI DSDT as LNRO0005;"
+              + " the guest needs the virtio_mmio driver).")
+  String virtioTransport;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** The --virtio-transport value. */
+  private io.parasol.paravisor.virtio.VirtioTransport transport() {
+    return switch (virtioTransport) {
+      case "pci" -> io.parasol.paravisor.virtio.VirtioTransport.PCI;
+      case "mmio" -> io.parasol.paravisor.virtio.VirtioTransport.MMIO;
+      default ->
+          throw new picocli.CommandLine.ParameterException(
+              spec.commandLine(),
+              "--virtio-transport takes 'pci' or 'mmio', not '" + virtioTransport + "'");
+    };
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -195,6 +217,7 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--cpus must be between 1 and 255, not " + cpus);
     }
     TpmService.Builder tpmBuilder = tpmBuilder();
+    io.parasol.paravisor.virtio.VirtioTransport transport = transport();
     List<VirtioDevices.DiskOption> diskOptions = new java.util.ArrayList<>();
     for (String d : disks) {
       try {
@@ -259,7 +282,7 @@ final class RunCommand implements Callable<Integer> {
       if (terminal.isRaw()) {
         System.err.print("parasol: the guest's console is this terminal; Ctrl-A x quits\r\n");
       }
-      result = runUntilEnd(image, hostSide, current, vtpm, virtio);
+      result = runUntilEnd(image, hostSide, current, vtpm, virtio, transport);
       if (vtpm != null && vtpm.saveFailure().isPresent()) {
         System.err.println("parasol: " + Main.sentence(vtpm.saveFailure().get()));
       }
@@ -350,7 +373,8 @@ final class RunCommand implements Callable<Integer> {
       SerialBackend hostSide,
       AtomicReference<VirtualMachine> current,
       TpmService tpm,
-      VirtioDevices virtio)
+      VirtioDevices virtio,
+      io.parasol.paravisor.virtio.VirtioTransport transport)
       throws Exception {
     // One host-side back end for every boot: a reboot makes new devices, not a new console.
     SerialBackend com1 = hostSide == null ? null : new ReattachableSerialBackend(hostSide);
@@ -363,6 +387,7 @@ final class RunCommand implements Callable<Integer> {
         builder.cmosRam(cmosRam);
       }
       virtio.addTo(builder);
+      builder.virtioTransport(transport);
       if (tpm != null) {
         // The same TPM for every boot; building the VM power cycles it, as a reset does.
         builder.tpm(tpm.tpm(), tpm.tpm());

@@ -78,6 +78,14 @@ class MainTest {
   }
 
   @Test
+  void aVirtioTransportOtherThanPciOrMmioIsAUsageError() {
+    Result r = parasol("run", "--flat", "x.bin", "--virtio-transport", "ccw");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--virtio-transport takes 'pci' or 'mmio', not 'ccw'"), r.err());
+    assertTrue(parasol("run", "--help").out().contains("--virtio-transport"));
+  }
+
+  @Test
   void tpmOptionsAreCheckedBeforeAnythingStarts(@TempDir Path dir) {
     Result mode = parasol("run", "--flat", "x.bin", "--tpm", "persistent");
     assertEquals(2, mode.exitCode());

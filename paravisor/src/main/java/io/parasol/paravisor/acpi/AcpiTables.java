@@ -82,6 +82,7 @@ public final class AcpiTables {
   private long tpmLogLength;
   private long tpmLogAddress;
   private List<Dsdt.PrtEntry> pciRoutes = List.of();
+  private List<Dsdt.VirtioMmioEntry> virtioMmio = List.of();
 
   public static AcpiTables builder() {
     return new AcpiTables();
@@ -160,8 +161,18 @@ public final class AcpiTables {
   }
 
   /**
-   * The 32-bit PCI memory window(s): the MMIO hole below the IOAPIC minus the ECAM window, as the
-   * host bridge's {@code _CRS} lists them (and where the VM builder places BARs).
+   * The virtio-mmio devices the DSDT declares (default: none); the 32-bit PCI window stops below
+   * the first one's registers.
+   */
+  public AcpiTables virtioMmio(List<Dsdt.VirtioMmioEntry> devices) {
+    virtioMmio = List.copyOf(devices);
+    return this;
+  }
+
+  /**
+   * The 32-bit PCI memory window(s): the MMIO hole below the IOAPIC minus the ECAM window and the
+   * virtio-mmio registers (from the first up to the IOAPIC), as the host bridge's {@code _CRS}
+   * lists them (and where the VM builder places BARs).
    */
   public List<AddressRange> pciMemory32() {
     List<AddressRange> out = new ArrayList<>();
@@ -172,6 +183,20 @@ public final class AcpiTables {
     List<AddressRange> cut = new ArrayList<>();
     for (AddressRange r : out) {
       cut.addAll(r.minus(ecam));
+    }
+    // The virtio-mmio registers sit at the top of the hole: the window stops below the first.
+    long mmioStart =
+        virtioMmio.stream().mapToLong(Dsdt.VirtioMmioEntry::base).min().orElse(PCI_HOLE_32_END);
+    long mmioEnd =
+        virtioMmio.stream().mapToLong(e -> e.base() + e.length()).max().orElse(PCI_HOLE_32_END);
+    if (mmioStart < PCI_HOLE_32_END) {
+      AddressRange registers =
+          new AddressRange(mmioStart, Math.max(mmioEnd, PCI_HOLE_32_END) - mmioStart);
+      List<AddressRange> next = new ArrayList<>();
+      for (AddressRange r : cut) {
+        next.addAll(r.minus(registers));
+      }
+      cut = next;
     }
     return cut;
   }
@@ -205,7 +230,8 @@ public final class AcpiTables {
                 i8042,
                 rtc,
                 tpmCrbBase >= 0 ? tpmCrbBase : Dsdt.Layout.NO_TPM,
-                pciRoutes));
+                pciRoutes,
+                virtioMmio));
     long dsdtAt = align(facs + Facs.LENGTH, 16);
     long fadtAt = align(dsdtAt + dsdt.length, 16);
     byte[] fadt = Fadt.build(dsdtAt, facs, AcpiPmBlock.DEFAULT_BASE_PORT, SCI_IRQ);

@@ -28,6 +28,8 @@ import java.util.Set;
  *   RTC              PNP0B00, IO 0x70/2, IRQ 8
  *   KBD, MOU         PNP0303 (IO 0x60, 0x64, IRQ 1) and PNP0F13 (IRQ 12)
  * \_SB.TPM0          MSFT0101 TPM 2.0 (with a TPM): _STA 0x0F, _CRS the CRB's 4 KiB page
+ * \_SB.VR00..        LNRO0005 virtio-mmio devices (with any): _UID n, _CRS their registers and
+ *                    their interrupt (level, active high, exclusive)
  * \_S5               Package {S5_SLP_TYP, S5_SLP_TYP, 0, 0}
  * </pre>
  */
@@ -47,12 +49,56 @@ public final class Dsdt {
       boolean i8042,
       boolean rtc,
       long tpmCrbBase,
-      List<PrtEntry> pciRoutes) {
+      List<PrtEntry> pciRoutes,
+      List<VirtioMmioEntry> virtioMmio) {
     /** {@link #tpmCrbBase} when there is no TPM. */
     public static final long NO_TPM = -1;
 
     public Layout {
       pciRoutes = List.copyOf(pciRoutes);
+      virtioMmio = List.copyOf(virtioMmio);
+    }
+
+    /** A layout without virtio-mmio devices. */
+    public Layout(
+        long ecamBase,
+        long ecamSize,
+        List<AddressRange> pciMemory32,
+        long pciMemory64Base,
+        long pciMemory64Size,
+        Set<PcComPort> comPorts,
+        boolean i8042,
+        boolean rtc,
+        long tpmCrbBase,
+        List<PrtEntry> pciRoutes) {
+      this(
+          ecamBase,
+          ecamSize,
+          pciMemory32,
+          pciMemory64Base,
+          pciMemory64Size,
+          comPorts,
+          i8042,
+          rtc,
+          tpmCrbBase,
+          pciRoutes,
+          List.of());
+    }
+  }
+
+  /**
+   * One virtio-mmio device (virtio v1.2 §4.2): {@code length} bytes of registers at {@code base}
+   * (below 4 GiB) and its interrupt on {@code gsi}. Linux's virtio_mmio driver binds to {@code
+   * LNRO0005}, the ID QEMU's ARM virt machine and microvm give these devices; the Debian kernels
+   * ignore {@code virtio_mmio.device=} on the command line, so the DSDT is how the guest finds
+   * them.
+   */
+  public record VirtioMmioEntry(long base, long length, int gsi) {
+    public VirtioMmioEntry {
+      if (base <= 0 || length <= 0 || base + length > 1L << 32 || gsi < 0) {
+        throw new IllegalArgumentException(
+            "virtio-mmio at 0x" + Long.toHexString(base) + "+" + length + " on GSI " + gsi);
+      }
     }
   }
 
@@ -92,7 +138,8 @@ public final class Dsdt {
                                 .memory32Fixed(true, l.ecamBase(), l.ecamSize())
                                 .toAml())),
                     isaBridge(l)),
-                tpm(l)),
+                tpm(l),
+                virtioMmio(l)),
             name(
                 "\\_S5",
                 Aml.pkgOf(
@@ -122,6 +169,29 @@ public final class Dsdt {
         name(
             "_CRS",
             new ResourceTemplate().memory32Fixed(true, l.tpmCrbBase(), TpmCrb.SIZE).toAml()));
+  }
+
+  /** The virtio-mmio devices VR00, VR01… (at most 256), in order. */
+  private static byte[] virtioMmio(Layout l) {
+    if (l.virtioMmio().size() > 256) {
+      throw new IllegalArgumentException("at most 256 virtio-mmio devices");
+    }
+    byte[][] devices = new byte[l.virtioMmio().size()][];
+    for (int i = 0; i < devices.length; i++) {
+      VirtioMmioEntry e = l.virtioMmio().get(i);
+      devices[i] =
+          device(
+              String.format("VR%02X", i),
+              name("_HID", Aml.string("LNRO0005")),
+              name("_UID", integer(i)),
+              name(
+                  "_CRS",
+                  new ResourceTemplate()
+                      .memory32Fixed(true, e.base(), e.length())
+                      .interrupt(false, false, false, e.gsi())
+                      .toAml()));
+    }
+    return Aml.concat(devices);
   }
 
   /**

@@ -25,7 +25,9 @@ import io.parasol.paravisor.pci.PciEcam;
 import io.parasol.paravisor.pci.PciMemoryWindow;
 import io.parasol.paravisor.tpm.MeasuredBoot;
 import io.parasol.paravisor.tpm.TpmCrb;
+import io.parasol.paravisor.virtio.VirtioMmioDevice;
 import io.parasol.paravisor.virtio.VirtioPciFunction;
+import io.parasol.paravisor.virtio.VirtioTransport;
 import io.parasol.tpm.TpmEngine;
 import io.parasol.tpm.TpmPlatform;
 import io.parasol.tpm.client.TpmCommandException;
@@ -61,6 +63,7 @@ public final class VirtualMachine implements AutoCloseable {
   private final SystemTimeSource ownedTime;
   private final TpmCrb tpmCrb;
   private final List<VirtioPciFunction> virtioFunctions;
+  private final List<VirtioMmioDevice> virtioMmioDevices;
   private final List<Thread> vcpuThreads = new ArrayList<>();
   private boolean started;
   private boolean closed;
@@ -72,9 +75,11 @@ public final class VirtualMachine implements AutoCloseable {
       VmLifecycle lifecycle,
       SystemTimeSource ownedTime,
       TpmCrb tpmCrb,
-      List<VirtioPciFunction> virtioFunctions) {
+      List<VirtioPciFunction> virtioFunctions,
+      List<VirtioMmioDevice> virtioMmioDevices) {
     this.partition = partition;
     this.virtioFunctions = List.copyOf(virtioFunctions);
+    this.virtioMmioDevices = List.copyOf(virtioMmioDevices);
     this.bus = bus;
     this.chipset = chipset;
     this.lifecycle = lifecycle;
@@ -169,6 +174,11 @@ public final class VirtualMachine implements AutoCloseable {
     return virtioFunctions;
   }
 
+  /** The virtio-mmio devices (with {@link VirtioTransport#MMIO}), in the order added. */
+  public List<VirtioMmioDevice> virtioMmioDevices() {
+    return virtioMmioDevices;
+  }
+
   private void joinVcpus() throws InterruptedException {
     for (Thread t : vcpuThreads) {
       t.join();
@@ -190,6 +200,9 @@ public final class VirtualMachine implements AutoCloseable {
     }
     for (VirtioPciFunction f : virtioFunctions) {
       f.reset(); // stops the device's work on this VM's memory; its owner closes the device
+    }
+    for (VirtioMmioDevice d : virtioMmioDevices) {
+      d.reset();
     }
     chipset.close();
     if (tpmCrb != null) {
@@ -224,6 +237,7 @@ public final class VirtualMachine implements AutoCloseable {
     private boolean tpmStateSealed;
     private HardwareReportSource hardwareReports;
     private final List<VirtioDevice> virtioDevices = new ArrayList<>();
+    private VirtioTransport virtioTransport = VirtioTransport.PCI;
 
     private Builder() {}
 
@@ -293,11 +307,24 @@ public final class VirtualMachine implements AutoCloseable {
     /**
      * Adds a virtio device as a virtio-pci modern function at 00:01.0, 00:02.0… in the order added:
      * BAR 0 in the host bridge's 32-bit memory window, MSI-X, INTA# on GSI 16 + device % 8 (in the
-     * _PRT). device outlives the VM (a guest reboot builds a new VM around it): the VM resets it
-     * when it closes, and its owner closes it.
+     * _PRT), or as a virtio-mmio device with {@link #virtioTransport}. device outlives the VM (a
+     * guest reboot builds a new VM around it): the VM resets it when it closes, and its owner
+     * closes it.
      */
     public Builder virtio(VirtioDevice device) {
       virtioDevices.add(Objects.requireNonNull(device, "device"));
+      return this;
+    }
+
+    /**
+     * How the guest finds the virtio devices (default {@link VirtioTransport#PCI}). With {@link
+     * VirtioTransport#MMIO} each device is a virtio-mmio register block of {@link
+     * VirtioMmioDevice#REGION_LENGTH} bytes from {@link #VIRTIO_MMIO_BASE}, on GSI 16, 17… (level,
+     * active high), declared in the DSDT as {@code LNRO0005}; at most {@link #MAX_VIRTIO_MMIO}
+     * devices.
+     */
+    public Builder virtioTransport(VirtioTransport transport) {
+      this.virtioTransport = Objects.requireNonNull(transport, "transport");
       return this;
     }
 
@@ -347,6 +374,7 @@ public final class VirtualMachine implements AutoCloseable {
       PcChipset chipset = null;
       TpmCrb crb = null;
       List<VirtioPciFunction> functions = new ArrayList<>();
+      List<VirtioMmioDevice> mmioDevices = new ArrayList<>();
       try {
         TimeSource clock = time;
         if (clock == null) {
@@ -366,7 +394,11 @@ public final class VirtualMachine implements AutoCloseable {
           bus.register(d);
         }
         GuestAttestation attestation = null;
-        addVirtioFunctions(partition, bus, chipset, functions);
+        if (virtioTransport == VirtioTransport.MMIO) {
+          addVirtioMmioDevices(partition, bus, chipset, mmioDevices);
+        } else {
+          addVirtioFunctions(partition, bus, chipset, functions);
+        }
         if (tpmEngine != null) {
           attestation =
               new GuestAttestation(
@@ -396,10 +428,14 @@ public final class VirtualMachine implements AutoCloseable {
             memorySizeBytes >> 20,
             vcpuCount,
             partition.isolationType());
-        return new VirtualMachine(partition, bus, chipset, lifecycle, ownedTime, crb, functions);
+        return new VirtualMachine(
+            partition, bus, chipset, lifecycle, ownedTime, crb, functions, mmioDevices);
       } catch (HypervisorException | BootException | RuntimeException e) {
         for (VirtioPciFunction f : functions) {
           f.reset();
+        }
+        for (VirtioMmioDevice d : mmioDevices) {
+          d.reset();
         }
         if (chipset != null) {
           chipset.close();
@@ -477,14 +513,57 @@ public final class VirtualMachine implements AutoCloseable {
 
     private AcpiTables acpiTables(Partition partition) {
       List<Dsdt.PrtEntry> routes = new ArrayList<>();
+      List<Dsdt.VirtioMmioEntry> mmio = new ArrayList<>();
       for (int i = 0; i < virtioDevices.size(); i++) {
-        int slot = FIRST_VIRTIO_SLOT + i;
-        routes.add(new Dsdt.PrtEntry(slot, 0, PcChipset.pciIntxGsi(slot)));
+        if (virtioTransport == VirtioTransport.MMIO) {
+          mmio.add(
+              new Dsdt.VirtioMmioEntry(
+                  virtioMmioBase(i), VirtioMmioDevice.REGION_LENGTH, FIRST_VIRTIO_MMIO_GSI + i));
+        } else {
+          int slot = FIRST_VIRTIO_SLOT + i;
+          routes.add(new Dsdt.PrtEntry(slot, 0, PcChipset.pciIntxGsi(slot)));
+        }
       }
       return AcpiTables.builder()
           .partition(partition.config())
           .ecam(PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_BUS_COUNT)
-          .pciInterruptRoutes(routes);
+          .pciInterruptRoutes(routes)
+          .virtioMmio(mmio);
+    }
+
+    /**
+     * Where virtio-mmio devices start: where QEMU's microvm puts them, the top MiB of the 32-bit
+     * hole below the IOAPIC (taken out of the PCI window when there are any).
+     */
+    public static final long VIRTIO_MMIO_BASE = 0xFEB0_0000L;
+
+    /** The first virtio-mmio device's GSI: the IOAPIC pins above the ISA IRQs. */
+    static final int FIRST_VIRTIO_MMIO_GSI = 16;
+
+    /** One GSI each on IOAPIC pins 16–23. */
+    public static final int MAX_VIRTIO_MMIO = 8;
+
+    private static long virtioMmioBase(int index) {
+      return VIRTIO_MMIO_BASE + index * VirtioMmioDevice.REGION_LENGTH;
+    }
+
+    private void addVirtioMmioDevices(
+        Partition partition, ChipsetBus bus, PcChipset chipset, List<VirtioMmioDevice> out) {
+      if (virtioDevices.size() > MAX_VIRTIO_MMIO) {
+        throw new IllegalArgumentException("at most " + MAX_VIRTIO_MMIO + " virtio-mmio devices");
+      }
+      for (int i = 0; i < virtioDevices.size(); i++) {
+        VirtioMmioDevice d =
+            new VirtioMmioDevice(
+                "virtio-mmio-" + i,
+                virtioMmioBase(i),
+                virtioDevices.get(i),
+                partition.memory(),
+                chipset.ioApic().pin(FIRST_VIRTIO_MMIO_GSI + i));
+        bus.register(d);
+        out.add(d);
+        LOG.debug("{}: virtio device {} at {}", d, virtioDevices.get(i).deviceId(), d.region());
+      }
     }
 
     /**

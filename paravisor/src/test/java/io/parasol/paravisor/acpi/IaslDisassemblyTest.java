@@ -50,8 +50,13 @@ class IaslDisassemblyTest {
 
   /** Disassembles one table and returns the .dsl text, failing on errors. */
   private static String disassemble(String signature, String file) throws Exception {
+    return disassemble(BLOB, signature, file);
+  }
+
+  private static String disassemble(AcpiTables.Blob blob, String signature, String file)
+      throws Exception {
     Path dat = dir.resolve(file + ".dat");
-    Files.write(dat, BLOB.table(signature));
+    Files.write(dat, blob.table(signature));
     Process p =
         new ProcessBuilder("iasl", "-d", dat.getFileName().toString())
             .directory(dir.toFile())
@@ -153,6 +158,35 @@ class IaslDisassemblyTest {
                 + "                    0x00001000,         // Address Length")) {
       assertTrue(dsl.contains(expected), expected + " missing in:\n" + dsl);
     }
+  }
+
+  @Test
+  void dsdtWithVirtioMmioDevices() throws Exception {
+    AcpiTables.Blob blob =
+        AcpiTables.builder()
+            .partition(new PartitionConfig(1L << 30, 1))
+            .virtioMmio(
+                List.of(
+                    new Dsdt.VirtioMmioEntry(0xFEB0_0000L, 0x200, 16),
+                    new Dsdt.VirtioMmioEntry(0xFEB0_0200L, 0x200, 17)))
+            .build(AcpiTables.BIOS_AREA_BASE);
+    String dsl = disassemble(blob, "DSDT", "dsdt-mmio");
+    assertEquals(2, count(dsl, "Name \\(_HID, \"LNRO0005\"\\)"), dsl);
+    for (String expected :
+        List.of(
+            "Device (VR00)",
+            "Device (VR01)",
+            "Name (_UID, One)",
+            "0xFEB00200,         // Address Base\n"
+                + "                    0x00000200,         // Address Length",
+            "Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive, ,, )\n"
+                + "                {\n"
+                + "                    0x00000011,")) {
+      assertTrue(dsl.contains(expected), expected + " missing in:\n" + dsl);
+    }
+    // The PCI window gives way to the registers: it now ends below them.
+    assertTrue(dsl.contains("0xFEAFFFFF"), dsl);
+    assertTrue(!dsl.contains("0xFEBFFFFF") && !dsl.contains("0xFEB00400"), dsl);
   }
 
   @Test

@@ -15,7 +15,9 @@ import io.parasol.paravisor.boot.BootImage;
 import io.parasol.paravisor.boot.BootMeasurement;
 import io.parasol.paravisor.chipset.ioapic.IoApic;
 import io.parasol.paravisor.pci.PciEcam;
+import io.parasol.paravisor.virtio.VirtioMmioDevice;
 import io.parasol.paravisor.virtio.VirtioPciFunction;
+import io.parasol.paravisor.virtio.VirtioTransport;
 import io.parasol.virtio.rng.VirtioRng;
 import java.util.List;
 import java.util.Random;
@@ -97,5 +99,55 @@ class VirtualMachineVirtioTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, builder::build);
     assertTrue(e.getMessage().contains("at most 30 virtio devices"), e.getMessage());
+  }
+
+  @Test
+  void withTheMmioTransportDevicesAreRegisterBlocksOnTheirOwnIoApicPins() throws Exception {
+    VirtualMachine.Builder builder =
+        VirtualMachine.builder()
+            .memorySize(64L << 20)
+            .partitions(HeapPartition::new)
+            .boot(NOTHING)
+            .virtioTransport(VirtioTransport.MMIO);
+    for (int i = 0; i < 3; i++) {
+      builder.virtio(new VirtioRng(new Random(i)));
+    }
+    try (VirtualMachine vm = builder.build()) {
+      assertEquals(List.of(), vm.virtioFunctions());
+      assertEquals(0xFFFF, cfg(vm, 1, 0, AccessSize.WORD), "nothing at 00:01.0");
+      assertEquals(3, vm.virtioMmioDevices().size());
+      for (int i = 0; i < 3; i++) {
+        VirtioMmioDevice d = vm.virtioMmioDevices().get(i);
+        long base = VirtualMachine.Builder.VIRTIO_MMIO_BASE + i * VirtioMmioDevice.REGION_LENGTH;
+        assertEquals(base, d.region().base());
+        IoValue magic = IoValue.forRead(AccessSize.DWORD);
+        vm.bus().readMmio(base, magic);
+        assertEquals(VirtioMmioDevice.MAGIC_VALUE, (int) magic.value(), "through the bus");
+      }
+      // Device 1's line is GSI 17, level-triggered and active high: program the entry, raise
+      // the line with a configuration change, and the IOAPIC sends its vector.
+      vm.bus().writeMmio(IoApic.DEFAULT_BASE, new IoValue(AccessSize.DWORD, 0x10 + 2 * 17));
+      vm.bus().writeMmio(IoApic.DEFAULT_BASE + 0x10, new IoValue(AccessSize.DWORD, 0x31 | 1 << 15));
+      vm.virtioMmioDevices().get(1).signalConfigChange();
+      HeapPartition partition = (HeapPartition) vm.partition();
+      assertTrue(partition.msis().stream().anyMatch(m -> m.vector() == 0x31), "GSI 17 fired");
+    }
+  }
+
+  @Test
+  void moreThanEightVirtioMmioDevicesIsAClearError() {
+    VirtualMachine.Builder builder =
+        VirtualMachine.builder()
+            .memorySize(64L << 20)
+            .partitions(HeapPartition::new)
+            .boot(NOTHING)
+            .virtioTransport(VirtioTransport.MMIO);
+    for (int i = 0; i < 9; i++) {
+      builder.virtio(new VirtioRng());
+    }
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, builder::build);
+    assertTrue(e.getMessage().contains("at most 8 virtio-mmio devices"), e.getMessage());
   }
 }

@@ -1,0 +1,215 @@
+package io.parasol.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stock Debian kernel's virtio disk on Parasol's other paths, in the nested lab as {@link
+ * LinuxLabIT}: the disk behind {@code qemu-storage-daemon} over vhost-user ({@code parasol run
+ * --disk vhost-user:SOCKET}), with and without {@code --bounce}, and the disk over virtio-mmio
+ * ({@code --virtio-transport mmio}, found through the DSDT's {@code LNRO0005} devices). Each run
+ * mounts an ext4 image the session made with {@code mkfs.ext4}, reads a file the host put there and
+ * writes files whose checksums are checked in the image (debugfs, e2fsck) after the VM ended.
+ *
+ * <p>For the vhost-user runs the session samples {@code /proc/PID/maps} of the daemon while the VM
+ * runs: every memfd it mapped is listed, so a test can see that it only ever held Parasol's shared
+ * bounce region and never the guest's RAM ({@code memfd:parasol-guest-ram}).
+ */
+@Tag("lab")
+class VirtioLabIT {
+  private static final long LAB_TIME_LIMIT_SECONDS = 600;
+  private static final long GUEST_RAM_BYTES = 512L << 20;
+  private static String transcript;
+
+  private static final String SCRIPT =
+      """
+      set -u
+      log=/tmp/parasol-run.log
+      # run NAME LIMIT INITRD [PARASOL-RUN-OPTION...], as in LinuxLabIT.
+      run() { name=$1 limit=$2 initrd=target/images/$3; shift 3
+        echo "== RUN $name start=$(date +%s)"
+        ./parasol run --memory 512M --serial stdio \
+          --kernel target/images/vmlinuz --initrd $initrd "$@" \
+          > $log 2>&1 < /dev/null &
+        pid=$! waited=0 killed=
+        while kill -0 $pid 2>/dev/null; do
+          if grep -q "Kernel panic - not syncing" $log; then
+            sleep 1; kill -9 $pid; killed=panic; break
+          fi
+          if [ $waited -ge $limit ]; then kill -9 $pid; killed=timeout; break; fi
+          sleep 1; waited=$((waited + 1))
+        done
+        wait $pid; status=$?
+        cat $log
+        echo "== RUN $name exit=$status end=$(date +%s) killed=${killed:-no}"
+      }
+      rm -rf /tmp/lab-disk; mkdir -p /tmp/lab-disk
+      seq 1 5000 > /tmp/lab-disk/host.txt
+      # image_files NAME IMAGE: what the guest left in the image, read after the VM ended.
+      image_files() {
+        for f in host.txt numbers.txt random.bin; do
+          echo "$1-image-$f-sha256=$(debugfs -R "cat /$f" $2 2>/dev/null | sha256sum | cut -d' ' -f1)"
+        done
+        e2fsck -fn $2 > /dev/null 2>&1; echo "$1-image-fsck=$?"
+      }
+      # vhost_run NAME [PARASOL-RUN-OPTION...]: a fresh image served by qemu-storage-daemon, the
+      # run with --disk vhost-user:SOCKET, the memfds the daemon mapped meanwhile, the image's files.
+      vhost_run() { name=$1; shift; img=/tmp/lab-$name.img sock=/tmp/lab-$name.sock
+        rm -f $img $sock /tmp/lab-$name.maps /tmp/lab-$name.stop
+        mkfs.ext4 -q -F -d /tmp/lab-disk $img 64M
+        qemu-storage-daemon \
+          --blockdev driver=file,node-name=disk,filename=$img \
+          --export type=vhost-user-blk,id=exp,node-name=disk,addr.type=unix,addr.path=$sock,writable=on \
+          > /tmp/lab-$name.qsd.log 2>&1 &
+        qsd=$!
+        i=0; while [ ! -S $sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+        echo "$name-qsd-pid=$qsd"
+        ( while [ ! -e /tmp/lab-$name.stop ] && kill -0 $qsd 2>/dev/null; do
+            grep memfd /proc/$qsd/maps 2>/dev/null; sleep 0.5
+          done > /tmp/lab-$name.maps ) &
+        sampler=$!
+        run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk vhost-user:$sock "$@" \
+          --rng --cmdline "console=ttyS0 quiet parasol.test=virtio"
+        touch /tmp/lab-$name.stop; wait $sampler
+        kill $qsd; wait $qsd
+        sed 's/^/qsd: /' /tmp/lab-$name.qsd.log
+        sort -u /tmp/lab-$name.maps | sed "s/^/$name-qsd-map: /"
+        echo "$name-qsd-samples=$(wc -l < /tmp/lab-$name.maps)"
+        image_files $name $img
+      }
+      vhost_run vhost
+      vhost_run vhost-bounce --bounce
+      # virtio-mmio: the disk and the entropy device as LNRO0005 devices in the DSDT.
+      rm -f /tmp/lab-mmio.img; mkfs.ext4 -q -F -d /tmp/lab-disk /tmp/lab-mmio.img 64M
+      run mmio 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --virtio-transport mmio \
+        --disk /tmp/lab-mmio.img --rng --cmdline "console=ttyS0 quiet parasol.test=virtio"
+      image_files mmio /tmp/lab-mmio.img
+      """;
+
+  @BeforeAll
+  static void bootInTheLab() throws Exception {
+    transcript = LabSession.run(SCRIPT, LAB_TIME_LIMIT_SECONDS);
+  }
+
+  @Test
+  void theGuestUsesAnExt4DiskServedByQemuStorageDaemonOverVhostUser() throws Exception {
+    checkDisk("vhost");
+  }
+
+  @Test
+  void theVhostUserDaemonOnlyEverMapsParasolsBounceRegionNeverGuestRam() {
+    checkOnlyTheBounceRegionWasShared("vhost");
+  }
+
+  @Test
+  void inConfidentialModeTheVhostUserDiskWorksAndTheDaemonOnlyMapsTheBounceRegion()
+      throws Exception {
+    checkDisk("vhost-bounce");
+    checkOnlyTheBounceRegionWasShared("vhost-bounce");
+  }
+
+  @Test
+  void theStockKernelFindsVirtioMmioDevicesInTheDsdtAndUsesTheDisk() throws Exception {
+    String run = completedSection("mmio");
+    // No virtio function on the PCI bus: the devices are platform devices bound to virtio-mmio.
+    assertFalse(run.contains("0x1af4:"), run);
+    assertTrue(run.matches("(?s).*mmio: LNRO0005:00 driver=virtio-mmio virtio\\d.*"), run);
+    assertTrue(run.matches("(?s).*mmio: LNRO0005:01 driver=virtio-mmio virtio\\d.*"), run);
+    assertEquals("virtio_rng.0", text(run, "rng-current=(\\S+)"), run);
+    // The disk's line is GSI 16, level-triggered as _CRS says, and it fired.
+    assertTrue(run.matches("(?s).*virtio-irq: 16: .*IO-APIC\\s+16-fasteoi\\s+virtio\\d.*"), run);
+    assertTrue(field(run, "virtio-irq-end: 16: *(\\d+) ") > 10, run);
+    checkDisk("mmio");
+  }
+
+  /**
+   * The daemon's memfd mappings, sampled every half second while the VM ran: at least one (the
+   * daemon did map what Parasol sent with VHOST_USER_SET_MEM_TABLE), every one Parasol's bounce
+   * region, none the guest's RAM, and none as large as the guest's RAM.
+   */
+  private static void checkOnlyTheBounceRegionWasShared(String name) {
+    String run = completedSection(name);
+    assertTrue(run.contains("mounted=yes"), "the guest used the disk while sampled:\n" + run);
+    assertTrue(field(transcript, name + "-qsd-samples=(\\d+)") > 0, "the sampler saw the daemon");
+    List<String> maps =
+        transcript
+            .lines()
+            .filter(l -> l.startsWith(name + "-qsd-map: "))
+            .map(l -> l.substring(name.length() + "-qsd-map: ".length()))
+            .toList();
+    assertFalse(maps.isEmpty(), "the daemon mapped no memfd at all:\n" + transcript);
+    Pattern line = Pattern.compile("([0-9a-f]+)-([0-9a-f]+) \\S+ \\S+ \\S+ \\S+ +(/memfd:\\S+).*");
+    for (String map : maps) {
+      Matcher m = line.matcher(map);
+      assertTrue(m.matches(), "a maps line: " + map);
+      assertEquals("/memfd:parasol-bounce-vhost-user-blk", m.group(3), map);
+      long bytes = Long.parseUnsignedLong(m.group(2), 16) - Long.parseUnsignedLong(m.group(1), 16);
+      assertTrue(bytes < GUEST_RAM_BYTES, "a mapping of " + bytes + " bytes: " + map);
+    }
+    assertFalse(transcript.contains("memfd:parasol-guest-ram"), transcript);
+  }
+
+  /** The files of run {@code name}: in the guest's words and in its image after the VM ended. */
+  private static void checkDisk(String name) throws Exception {
+    String run = completedSection(name);
+    assertFalse(run.contains("virtio-insmod-failed"), run);
+    assertEquals("vda", text(run, "virtio-disk=(\\S+)"), run);
+    assertTrue(run.contains("mounted=yes"), run);
+    assertTrue(run.contains("unmounted=yes"), run);
+    assertEquals(sha256(seq(5000)), text(run, "host-sha256=([0-9a-f]{64})"), run);
+    String numbers = sha256(seq(100_000));
+    assertEquals(numbers, text(run, "numbers-sha256=([0-9a-f]{64})"), run);
+    assertEquals(numbers, text(transcript, name + "-image-numbers.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(
+        sha256(seq(5000)), text(transcript, name + "-image-host.txt-sha256=([0-9a-f]{64})"));
+    assertEquals(0, field(transcript, name + "-image-fsck=(\\d+)"), "e2fsck -fn: clean");
+    assertEquals(4096, field(run, "random-bytes=(\\d+)"), run);
+    String random = text(run, "random-sha256=([0-9a-f]{64})");
+    assertEquals(random, text(transcript, name + "-image-random.bin-sha256=([0-9a-f]{64})"));
+    assertFalse(random.equals(sha256(new byte[4096])), "not zeroes");
+    assertEquals(0, field(run, "exit=(\\d+)"), run);
+  }
+
+  /** The console and markers of one {@code parasol run}, which ended by itself. */
+  private static String completedSection(String name) {
+    int start = transcript.indexOf("== RUN " + name + " start=");
+    int end = transcript.indexOf("== RUN " + name + " exit=");
+    assertTrue(start >= 0 && end > start, "no section " + name + " in:\n" + transcript);
+    String run = transcript.substring(start, transcript.indexOf('\n', end) + 1);
+    assertTrue(run.contains("killed=no"), name + " was killed:\n" + run);
+    return run;
+  }
+
+  private static byte[] seq(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i).append('\n');
+    }
+    return b.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  private static long field(String text, String regex) {
+    return Long.parseLong(text(text, regex));
+  }
+
+  private static String text(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), regex + " in:\n" + text);
+    return m.group(1);
+  }
+}

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * side is the peer 10.0.2.1 (the kernel's stack in that namespace, and two busybox {@code nc}
  * listeners), and runs Parasol in that namespace, where it attaches to the TAP the "user" made. The
  * guest loads virtio_net from its initramfs, finds the NIC by PCI enumeration, pings the peer,
- * sends it 4 MiB and receives 4 MiB over TCP; both sides print the SHA-256 of what they sent and
+ * sends it 1 MiB and receives 1 MiB over TCP; both sides print the SHA-256 of what they sent and
  * got, and the test compares them. The same run gives the guest a virtio console ({@code --vconsole
  * file:PATH}), to which it writes the checksum of what it sent.
  */
@@ -39,7 +39,7 @@ class NetLabIT {
       ip -n $ns tuntap add dev ptap0 mode tap
       ip -n $ns addr add 10.0.2.1/24 dev ptap0
       ip -n $ns link set ptap0 up
-      head -c 4194304 /dev/urandom > /tmp/peer-sends.bin
+      head -c 1048576 /dev/urandom > /tmp/peer-sends.bin
       echo "peer-sends-sha256=$(sha256sum < /tmp/peer-sends.bin | cut -d' ' -f1)"
       # The receiving listener's stdin stays open (a FIFO it holds itself): EOF there would make
       # nc half-close the connection before the guest has sent everything.
@@ -142,11 +142,11 @@ class NetLabIT {
     // Guest to peer: what the guest sent is what the peer's nc wrote.
     assertEquals("0", text(run, "net-send-exit=(\\d+)"), run);
     String sent = text(run, "net-sent-sha256=([0-9a-f]{64})");
-    assertEquals(4194304, Long.parseLong(text(transcript, "peer-got-bytes=(\\d+)")), transcript);
+    assertEquals(1048576, Long.parseLong(text(transcript, "peer-got-bytes=(\\d+)")), transcript);
     assertEquals(sent, text(transcript, "peer-got-sha256=([0-9a-f]{64})"), transcript);
     // Peer to guest.
     assertEquals("0", text(run, "net-receive-exit=(\\d+)"), run);
-    assertEquals("4194304", text(run, "net-receive-exit=\\d+ bytes=(\\d+)"), run);
+    assertEquals("1048576", text(run, "net-receive-exit=\\d+ bytes=(\\d+)"), run);
     assertEquals(
         text(transcript, "peer-sends-sha256=([0-9a-f]{64})"),
         text(run, "net-received-sha256=([0-9a-f]{64})"),

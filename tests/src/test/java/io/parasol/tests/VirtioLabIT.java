@@ -76,7 +76,7 @@ class VirtioLabIT {
         i=0; while [ ! -S $sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
         echo "$name-qsd-pid=$qsd"
         ( while [ ! -e /tmp/lab-$name.stop ] && kill -0 $qsd 2>/dev/null; do
-            grep memfd /proc/$qsd/maps 2>/dev/null; sleep 0.5
+            grep memfd /proc/$qsd/maps 2>/dev/null; sleep 2
           done > /tmp/lab-$name.maps ) &
         sampler=$!
         run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk vhost-user:$sock "$@" \

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * One shell script run where a stock Linux kernel can boot on Parasol: directly on a host with
  * hardware KVM, otherwise inside the nested lab ({@code tests/lab/run-in-lab}). The lab tests
- * ({@code *LabIT}) each run one session in {@code @BeforeAll} and assert on its transcript.
+ * ({@code *LabIT}) each run one session in {@code @BeforeAll} and assert on its transcript. Each
+ * session is one QEMU TCG thread, so the lab ITs run concurrently (two at a time, see {@code
+ * tests/pom.xml}); {@code run-in-lab} and {@code scripts/guest-images} serialise their preparation.
  */
 final class LabSession {
   private LabSession() {}
@@ -29,7 +31,10 @@ final class LabSession {
     }
     Assumptions.assumeTrue(wanted, "lab tests switched off with -Dparasol.lab=false");
     Path root = Path.of("..").toAbsolutePath().normalize();
-    command(root, timeLimitSeconds, "scripts/guest-images");
+    // Sessions run side by side; the images are built once, by the first.
+    synchronized (LabSession.class) {
+      command(root, timeLimitSeconds, "scripts/guest-images");
+    }
     boolean hardwareKvm =
         Files.exists(Path.of("/dev/kvm")) && !Files.exists(Path.of("/sys/module/kvm_pvm"));
     return hardwareKvm

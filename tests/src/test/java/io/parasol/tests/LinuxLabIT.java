@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The stock Debian cloud kernel booted by Parasol inside the nested lab ({@code tests/lab}): QEMU
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * minutes and installs QEMU from Debian when it is missing. {@code -Dparasol.lab=false} skips them.
  */
 @Tag("lab")
+@Execution(ExecutionMode.CONCURRENT) // beside the other lab sessions: see tests/pom.xml
 class LinuxLabIT {
   private static final long LAB_TIME_LIMIT_SECONDS = 900;
   private static String transcript;

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code parasol run --net tap:NAME} with the stock Debian cloud kernel, in the nested lab as
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * file:PATH}), to which it writes the checksum of what it sent.
  */
 @Tag("lab")
+@Execution(ExecutionMode.CONCURRENT) // beside the other lab sessions: see tests/pom.xml
 class NetLabIT {
   private static final long LAB_TIME_LIMIT_SECONDS = 420;
   private static String transcript;

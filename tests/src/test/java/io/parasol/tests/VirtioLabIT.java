@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The stock Debian kernel's virtio disk on Parasol's other paths, in the nested lab as {@link
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * bounce region and never the guest's RAM ({@code memfd:parasol-guest-ram}).
  */
 @Tag("lab")
+@Execution(ExecutionMode.CONCURRENT) // beside the other lab sessions: see tests/pom.xml
 class VirtioLabIT {
   private static final long LAB_TIME_LIMIT_SECONDS = 600;
   private static final long GUEST_RAM_BYTES = 512L << 20;

@@ -20,6 +20,36 @@ final class LabSession {
   private LabSession() {}
 
   /**
+   * The start of a lab script: {@code set -u} and the shell function {@code run NAME LIMIT INITRD
+   * [PARASOL-RUN-OPTION...]}, one bounded {@code parasol run} of the test kernel with {@code
+   * target/images/INITRD}. A run that outlives LIMIT seconds, or whose guest kernel panics (it
+   * would spin forever), is killed. Its transcript section is {@code == RUN NAME start=EPOCH}, the
+   * run's output, then {@code == RUN NAME exit=STATUS end=EPOCH killed=no|panic|timeout}.
+   */
+  static final String RUN_FUNCTION =
+      """
+      set -u
+      log=/tmp/parasol-run.log
+      run() { name=$1 limit=$2 initrd=target/images/$3; shift 3
+        echo "== RUN $name start=$(date +%s)"
+        ./parasol run --memory 512M --serial stdio \
+          --kernel target/images/vmlinuz --initrd $initrd "$@" \
+          > $log 2>&1 < /dev/null &
+        pid=$! waited=0 killed=
+        while kill -0 $pid 2>/dev/null; do
+          if grep -q "Kernel panic - not syncing" $log; then
+            sleep 1; kill -9 $pid; killed=panic; break
+          fi
+          if [ $waited -ge $limit ]; then kill -9 $pid; killed=timeout; break; fi
+          sleep 1; waited=$((waited + 1))
+        done
+        wait $pid; status=$?
+        cat $log
+        echo "== RUN $name exit=$status end=$(date +%s) killed=${killed:-no}"
+      }
+      """;
+
+  /**
    * Builds the guest images and runs {@code script} with {@code sh -c} in the project's root,
    * failing the test if it exits non-zero or outlives {@code timeLimitSeconds}; returns its output.
    * Skips (a JUnit assumption) when {@code -Dparasol.lab=false} is given.

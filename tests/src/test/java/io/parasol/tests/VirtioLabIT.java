@@ -36,27 +36,8 @@ class VirtioLabIT {
   private static String transcript;
 
   private static final String SCRIPT =
-      """
-      set -u
-      log=/tmp/parasol-run.log
-      # run NAME LIMIT INITRD [PARASOL-RUN-OPTION...], as in LinuxLabIT.
-      run() { name=$1 limit=$2 initrd=target/images/$3; shift 3
-        echo "== RUN $name start=$(date +%s)"
-        ./parasol run --memory 512M --serial stdio \
-          --kernel target/images/vmlinuz --initrd $initrd "$@" \
-          > $log 2>&1 < /dev/null &
-        pid=$! waited=0 killed=
-        while kill -0 $pid 2>/dev/null; do
-          if grep -q "Kernel panic - not syncing" $log; then
-            sleep 1; kill -9 $pid; killed=panic; break
-          fi
-          if [ $waited -ge $limit ]; then kill -9 $pid; killed=timeout; break; fi
-          sleep 1; waited=$((waited + 1))
-        done
-        wait $pid; status=$?
-        cat $log
-        echo "== RUN $name exit=$status end=$(date +%s) killed=${killed:-no}"
-      }
+      LabSession.RUN_FUNCTION
+          + """
       rm -rf /tmp/lab-disk; mkdir -p /tmp/lab-disk
       seq 1 5000 > /tmp/lab-disk/host.txt
       # image_files NAME IMAGE: what the guest left in the image, read after the VM ended.

@@ -7,8 +7,13 @@ package io.parasol.isolation;
  *     #mmioHoleStart()} is placed above 4 GiB
  * @param vpCount number of vCPUs, at least one
  * @param mmioHoleStart where the MMIO hole below 4 GiB begins (RAM never sits in [hole, 4 GiB))
+ * @param sharedMemory guest RAM in a file (a memfd) that a peer process can map, as vhost-user back
+ *     ends need; otherwise private anonymous memory backed by transparent huge pages where the host
+ *     allows them (QEMU's default too), which a nested or shadow-paged host maps with far fewer
+ *     faults
  */
-public record PartitionConfig(long memorySizeBytes, int vpCount, long mmioHoleStart) {
+public record PartitionConfig(
+    long memorySizeBytes, int vpCount, long mmioHoleStart, boolean sharedMemory) {
   /**
    * The conventional hole start: 2.75 GiB, as on QEMU's q35, leaving room below 4 GiB for the PCI
    * ECAM window (0xB0000000, 256 MiB), PCI BARs, the IOAPIC, HPET and LAPIC.
@@ -30,8 +35,17 @@ public record PartitionConfig(long memorySizeBytes, int vpCount, long mmioHoleSt
     }
   }
 
+  public PartitionConfig(long memorySizeBytes, int vpCount, long mmioHoleStart) {
+    this(memorySizeBytes, vpCount, mmioHoleStart, false);
+  }
+
   public PartitionConfig(long memorySizeBytes, int vpCount) {
     this(memorySizeBytes, vpCount, DEFAULT_MMIO_HOLE_START);
+  }
+
+  /** This configuration with guest RAM in a memfd that peers can map. */
+  public PartitionConfig withSharedMemory() {
+    return new PartitionConfig(memorySizeBytes, vpCount, mmioHoleStart, true);
   }
 
   /** Bytes of RAM below the hole. */

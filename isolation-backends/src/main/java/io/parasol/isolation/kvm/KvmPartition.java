@@ -29,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A KVM virtual machine: guest RAM in a memfd, the vCPUs, and interrupt plumbing for KVM's split
- * irqchip (local APICs in the kernel; PIC and IOAPIC modelled by Parasol in userspace).
+ * A KVM virtual machine: guest RAM (private huge-page memory, or a memfd when it is to be shared),
+ * the vCPUs, and interrupt plumbing for KVM's split irqchip (local APICs in the kernel; PIC and
+ * IOAPIC modelled by Parasol in userspace).
  *
  * <p>The VM is created in this order (api.rst 4.2 KVM_CREATE_VM, 7.20 KVM_CAP_SPLIT_IRQCHIP, which
  * must be enabled before any vCPU exists): VM, TSS and identity-map addresses, split irqchip with
@@ -47,6 +48,9 @@ public final class KvmPartition implements Partition {
 
   /** The page just below it for the EPT identity map (api.rst 4.78 KVM_SET_IDENTITY_MAP_ADDR). */
   static final long IDENTITY_MAP_ADDRESS = 0xFFFB_C000L;
+
+  /** A transparent huge page (x86-64 PMD): private guest RAM is aligned to it. */
+  static final long HUGE_PAGE = 2L << 20;
 
   private final PartitionConfig config;
   private final int vmFd;
@@ -96,8 +100,10 @@ public final class KvmPartition implements Partition {
   private void build() throws HypervisorException {
     setupAddresses();
     enableSplitIrqchip();
-    memFd = LibC.memfdCreate("parasol-guest-ram", LibC.MFD_CLOEXEC);
-    LibC.ftruncate(memFd, config.memorySizeBytes());
+    if (config.sharedMemory()) {
+      memFd = LibC.memfdCreate("parasol-guest-ram", LibC.MFD_CLOEXEC);
+      LibC.ftruncate(memFd, config.memorySizeBytes());
+    }
     List<MemoryRange> ranges = new ArrayList<>();
     mapRegion(0, 0, 0, config.lowMemoryBytes(), ranges);
     if (config.highMemoryBytes() > 0) {
@@ -138,15 +144,28 @@ public final class KvmPartition implements Partition {
 
   private void mapRegion(int slot, long gpa, long fdOffset, long size, List<MemoryRange> ranges)
       throws HypervisorException {
-    MemorySegment mapping =
-        LibC.mmap(
-            size,
-            LibC.PROT_READ | LibC.PROT_WRITE,
-            LibC.MAP_SHARED | LibC.MAP_NORESERVE,
-            memFd,
-            fdOffset,
-            arena,
-            "mmap guest RAM");
+    MemorySegment mapping;
+    if (memFd >= 0) {
+      mapping =
+          LibC.mmap(
+              size,
+              LibC.PROT_READ | LibC.PROT_WRITE,
+              LibC.MAP_SHARED | LibC.MAP_NORESERVE,
+              memFd,
+              fdOffset,
+              arena,
+              "mmap guest RAM");
+    } else {
+      // Both of a region's addresses 2 MiB-aligned (its GPA is 0 or 4 GiB), so a huge page of
+      // the process is a huge page of the guest: under nested paging (the lab's kvm_amd runs
+      // inside QEMU's TCG) every 4 KiB fault the guest takes costs an exit of L1's hypervisor.
+      mapping = LibC.mmapAnonymous(size, HUGE_PAGE, arena);
+      try {
+        LibC.madvise(mapping.address(), size, LibC.MADV_HUGEPAGE);
+      } catch (ErrnoException e) {
+        LOG.debug("no transparent huge pages for guest RAM: {}", e.getMessage());
+      }
+    }
     regions.add(new MemoryRegionFd(gpa, size, memFd, fdOffset, mapping.address()));
     try (Arena a = Arena.ofConfined()) {
       MemorySegment region = a.allocate(KvmAbi.MEMORY_REGION_SIZE, 8);
@@ -192,8 +211,14 @@ public final class KvmPartition implements Partition {
     return memory;
   }
 
-  /** Guest RAM as memfd regions, for peers (vhost-user) that map it themselves. */
+  /**
+   * Guest RAM as memfd regions, for peers (vhost-user) that map it themselves; only a partition
+   * made with {@link PartitionConfig#sharedMemory()} has them.
+   */
   public List<MemoryRegionFd> memoryRegions() {
+    if (memFd < 0) {
+      throw new IllegalStateException("guest RAM is private: the partition was not made shared");
+    }
     return List.copyOf(regions);
   }
 

@@ -2,6 +2,7 @@ package io.parasol.isolation.kvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -641,7 +642,7 @@ class KvmGuestTest {
 
   @Test
   void memoryAboveTheHoleIsAtFourGib() throws Exception {
-    partition = kvm.createPartition(new PartitionConfig(0x300000, 1, 0x100000));
+    partition = kvm.createPartition(new PartitionConfig(0x300000, 1, 0x100000).withSharedMemory());
     assertEquals(2, partition.memoryRegions().size());
     MemoryRegionFd high = partition.memoryRegions().get(1);
     assertEquals(PartitionConfig.FOUR_GIB, high.gpa());
@@ -650,6 +651,26 @@ class KvmGuestTest {
     partition.memory().writeLong(PartitionConfig.FOUR_GIB + 8, 42);
     assertEquals(42, partition.memory().readLong(PartitionConfig.FOUR_GIB + 8));
     assertTrue(!partition.memory().isRam(0x100000, 1));
+  }
+
+  @Test
+  void privateRamIsHugePageAlignedAndAdvisedForTransparentHugePages() throws Exception {
+    partition = kvm.createPartition(new PartitionConfig(0x600000, 1, 0x400000));
+    long low = partition.memory().slice(0, 1).address();
+    long high = partition.memory().slice(PartitionConfig.FOUR_GIB, 1).address();
+    assertEquals(0, low % KvmPartition.HUGE_PAGE, Long.toHexString(low));
+    assertEquals(0, high % KvmPartition.HUGE_PAGE, Long.toHexString(high));
+    partition.memory().writeLong(PartitionConfig.FOUR_GIB + 8, 42);
+    assertEquals(42, partition.memory().readLong(PartitionConfig.FOUR_GIB + 8));
+    assertThrows(IllegalStateException.class, partition::memoryRegions);
+    // smaps names the advice: "hg" in VmFlags is MADV_HUGEPAGE (proc(5)).
+    String smaps = Files.readString(Path.of("/proc/self/smaps"));
+    String header = String.format("%x-%x ", low, low + 0x400000);
+    int at = smaps.indexOf(header);
+    assertTrue(at >= 0, "no mapping " + header + "in smaps");
+    int flags = smaps.indexOf("VmFlags:", at);
+    String vmFlags = smaps.substring(flags, smaps.indexOf('\n', flags));
+    assertTrue(vmFlags.contains(" hg"), vmFlags);
   }
 
   @Test

@@ -33,8 +33,11 @@ public final class LibC {
   public static final int PROT_READ = 1;
   public static final int PROT_WRITE = 2;
   public static final int MAP_SHARED = 1;
+  public static final int MAP_PRIVATE = 2;
+  public static final int MAP_ANONYMOUS = 0x20;
   public static final int MAP_NORESERVE = 0x4000;
   public static final int MFD_CLOEXEC = 1;
+  public static final int MADV_HUGEPAGE = 14;
   public static final int EFD_CLOEXEC = 0x80000;
   public static final int SIG_BLOCK = 0;
   public static final int SIG_UNBLOCK = 1;
@@ -50,6 +53,7 @@ public final class LibC {
   static final long SYS_POLL = 7;
   static final long SYS_MMAP = 9;
   static final long SYS_MUNMAP = 11;
+  static final long SYS_MADVISE = 28;
   static final long SYS_RT_SIGPROCMASK = 14;
   static final long SYS_IOCTL = 16;
   static final long SYS_GETPID = 39;
@@ -197,6 +201,49 @@ public final class LibC {
       // if `arena` is shared.
       return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
     }
+  }
+
+  /**
+   * Private anonymous memory of {@code length} bytes whose start is a multiple of {@code alignment}
+   * (a power of two), as a segment of exactly that length owned by {@code arena}: a larger mapping
+   * trimmed at both ends. Aligned to 2 MiB it can be backed by transparent huge pages, and KVM maps
+   * those to the guest as huge pages too when the guest-physical address is aligned alike. The
+   * owner closes {@code arena} before it calls {@link #munmap}.
+   */
+  public static MemorySegment mmapAnonymous(long length, long alignment, Arena arena)
+      throws ErrnoException {
+    if (Long.bitCount(alignment) != 1 || length <= 0) {
+      throw new IllegalArgumentException("length " + length + ", alignment " + alignment);
+    }
+    long reserved = length + alignment;
+    long base =
+        checked(
+            "mmap anonymous guest RAM",
+            (a, c) ->
+                syscall(
+                    c,
+                    SYS_MMAP,
+                    0,
+                    reserved,
+                    PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                    -1,
+                    0));
+    long start = (base + alignment - 1) & -alignment;
+    if (start > base) {
+      munmap(base, start - base);
+    }
+    long end = start + length;
+    if (base + reserved > end) {
+      munmap(end, base + reserved - end);
+    }
+    // Restricted: exactly [start, start + length) stays mapped until the owner's munmap.
+    return MemorySegment.ofAddress(start).reinterpret(length, arena, null);
+  }
+
+  /** madvise(2) of {@code [address, address + length)}. */
+  public static void madvise(long address, long length, int advice) throws ErrnoException {
+    checked("madvise", (a, c) -> syscall(c, SYS_MADVISE, address, length, advice));
   }
 
   /** munmap(2) of a mapping made by {@link #mmap}, by address and length. */

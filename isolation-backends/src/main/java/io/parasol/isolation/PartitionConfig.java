@@ -16,7 +16,7 @@ public record PartitionConfig(
     long memorySizeBytes, int vpCount, long mmioHoleStart, boolean sharedMemory) {
   /**
    * The conventional hole start: 2.75 GiB, as on QEMU's q35, leaving room below 4 GiB for the PCI
-   * ECAM window (0xB0000000, 256 MiB), PCI BARs, the IOAPIC, HPET and LAPIC.
+   * ECAM window (0xB0000000, 1 MiB per bus), PCI BARs, the IOAPIC, HPET and LAPIC.
    */
   public static final long DEFAULT_MMIO_HOLE_START = 0xB000_0000L;
 

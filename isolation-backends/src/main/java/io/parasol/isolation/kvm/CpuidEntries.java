@@ -30,6 +30,7 @@ final class CpuidEntries {
           | (1 << 15) // PDCM (no perf capabilities MSR)
           | (1 << 18); // DCA
   private static final int LEAF1_ECX_HYPERVISOR = 1 << 31;
+  static final int LEAF1_ECX_TSC_DEADLINE = 1 << 24;
   // CPUID.01H:EDX: ACPI thermal MSRs, TM, PBE, DS are host power/debug features.
   private static final int LEAF1_EDX_HIDDEN = (1 << 21) | (1 << 22) | (1 << 29) | (1 << 31);
   private static final int LEAF1_EDX_HTT = 1 << 28;
@@ -80,6 +81,18 @@ final class CpuidEntries {
       buf.set(JAVA_INT, at + KvmAbi.CPUID_EDX, e.edx());
     }
     return buf;
+  }
+
+  /** This table with CPUID.01H:ECX.TSC_DEADLINE[bit 24] set. */
+  CpuidEntries withTscDeadlineTimer() {
+    List<Entry> out = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      out.add(
+          e.function() == 0x1
+              ? e.withRegs(e.eax(), e.ebx(), e.ecx() | LEAF1_ECX_TSC_DEADLINE, e.edx())
+              : e);
+    }
+    return new CpuidEntries(out);
   }
 
   /** The entry for {@code function}/{@code index}, or null. */

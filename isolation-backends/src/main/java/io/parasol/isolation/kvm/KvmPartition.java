@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -262,10 +263,17 @@ public final class KvmPartition implements Partition {
     synchronized (routingLock) {
       // In split-irqchip mode KVM scans the MSI routes of GSIs below the reserved pin count to
       // learn which vectors are level-triggered and need KVM_EXIT_IOAPIC_EOI (api.rst 7.20).
-      if (masked) {
+      // Only a change reaches KVM: the guest rewrites entries often (each half of an entry, a
+      // mask of a masked pin), and every KVM_SET_GSI_ROUTING waits for an SRCU grace period --
+      // milliseconds in the nested lab, where Linux's IOAPIC set-up took a quarter of a second.
+      MsiRoute route = masked ? null : new MsiRoute(msiAddress, msiData);
+      if (Objects.equals(route, routes.get(pin))) {
+        return;
+      }
+      if (route == null) {
         routes.remove(pin);
       } else {
-        routes.put(pin, new MsiRoute(msiAddress, msiData));
+        routes.put(pin, route);
       }
       commitRoutes();
     }

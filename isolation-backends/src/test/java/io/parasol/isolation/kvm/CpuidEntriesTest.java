@@ -31,6 +31,13 @@ class CpuidEntriesTest {
   }
 
   @Test
+  void theTscDeadlineTimerKvmReportsAsACapabilityReachesEveryVcpu() {
+    Entry leaf1 = SUPPORTED.withTscDeadlineTimer().forVcpu(1, 2).find(0x1, 0);
+    assertEquals(1 << 21 | 1 << 24 | 1 << 31, leaf1.ecx());
+    assertEquals(0, SUPPORTED.forVcpu(1, 2).find(0x1, 0).ecx() & (1 << 24));
+  }
+
+  @Test
   void extendedTopologyIsOneThreadPerCore() {
     CpuidEntries cpuid = SUPPORTED.forVcpu(2, 3);
     Entry smt = cpuid.find(0xB, 0);

@@ -217,7 +217,7 @@ public final class Dsdt {
   private static byte[] hostBridgeResources(Layout l) {
     ResourceTemplate crs =
         new ResourceTemplate()
-            .wordBusNumber(0, 0xFF)
+            .wordBusNumber(0, (int) (l.ecamSize() >>> 20) - 1) // the buses the ECAM covers
             .io(0xCF8, 8) // the config mechanism #1 ports, consumed by the bridge itself
             .wordIo(0x0000, 0x0CF7)
             .wordIo(0x0D00, 0xFFFF);

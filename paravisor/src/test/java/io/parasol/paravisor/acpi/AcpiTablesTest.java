@@ -131,9 +131,9 @@ class AcpiTablesTest {
   @Test
   void pciWindows() {
     AcpiTables b = AcpiTables.builder().partition(new PartitionConfig(6L << 30, 1));
-    // The hole starts at 0xB0000000, but the ECAM window fills its first 256 MiB.
+    // The hole starts at 0xB0000000, but the ECAM window (bus 0) fills its first MiB.
     assertEquals(
-        List.of(new AddressRange(0xC000_0000L, 0xFEC0_0000L - 0xC000_0000L)), b.pciMemory32());
+        List.of(new AddressRange(0xB010_0000L, 0xFEC0_0000L - 0xB010_0000L)), b.pciMemory32());
     // 6 GiB of RAM: 2.75 below the hole, 3.25 from 4 GiB (to 7.25 GiB), so the 64-bit window
     // starts at the next GiB boundary, 8 GiB.
     assertEquals(8L << 30, b.pciMemory64Base());

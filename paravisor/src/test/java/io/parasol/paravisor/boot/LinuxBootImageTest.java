@@ -257,7 +257,7 @@ class LinuxBootImageTest {
       {0, 0x9_FC00, 1},
       {0x9_FC00, 0x6_0400, 2},
       {0x10_0000, 63 * MIB, 1},
-      {PciEcam.DEFAULT_BASE, 256 * MIB, 2}
+      {PciEcam.DEFAULT_BASE, PciEcam.DEFAULT_SIZE_BYTES, 2}
     };
     for (int i = 0; i < expected.length; i++) {
       long at = zp + 0x2D0 + 20L * i;

@@ -322,8 +322,8 @@ final class ChipsetFuzzSeeds {
     long ecam = 0xB000_0000L;
     p.load(ecam, 4).load(ecam + 2, 2).load(ecam + 8, 4).load(ecam + 0x0E, 1).load(ecam + 0x100, 4);
     p.store(ecam + 4, 2, 0x0006).store(ecam + 0x10, 4, 0xFFFF_FFFFL).load(ecam + 0x10, 4);
-    p.load(ecam + (1 << 15), 4).load(ecam + (1L << 20), 4).load(ecam + 0xFFF, 1).load(ecam, 8);
-    p.store(ecam + 0x3C, 1, 0x0B).load(ecam + 0x3C, 2).load(ecam + 0x0FFF_FFFCL, 4);
+    p.load(ecam + (1 << 15), 4).load(ecam + (31L << 15), 4).load(ecam + 0xFFF, 1).load(ecam, 8);
+    p.store(ecam + 0x3C, 1, 0x0B).load(ecam + 0x3C, 2).load(ecam + 0x000F_FFFCL, 4);
     return p.bytes();
   }
 

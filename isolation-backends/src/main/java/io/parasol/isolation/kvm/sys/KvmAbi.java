@@ -54,6 +54,7 @@ public final class KvmAbi {
   public static final int KVM_CAP_IOEVENTFD = 36;
   public static final int KVM_CAP_SET_IDENTITY_MAP_ADDR = 37;
   public static final int KVM_CAP_MAX_VCPUS = 66;
+  public static final int KVM_CAP_TSC_DEADLINE_TIMER = 72;
   public static final int KVM_CAP_SIGNAL_MSI = 77;
   public static final int KVM_CAP_READONLY_MEM = 81;
   public static final int KVM_CAP_SPLIT_IRQCHIP = 121;

@@ -1,5 +1,8 @@
 package io.parasol.tests;
 
+import static io.parasol.tests.LabTranscript.checkDiskAndRng;
+import static io.parasol.tests.LabTranscript.field;
+import static io.parasol.tests.LabTranscript.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +17,6 @@ import io.parasol.tools.attest.Verdict;
 import io.parasol.tpm.crypto.HashAlgorithm;
 import io.parasol.tpm.eventlog.PcrReplay;
 import io.parasol.tpm.eventlog.TcgEventLog;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -91,25 +93,12 @@ class LinuxLabIT {
     transcript = LabSession.run(SCRIPT, LAB_TIME_LIMIT_SECONDS);
   }
 
-  /** The console and markers of one {@code parasol run} in the transcript. */
   private static String section(String name) {
-    int start = transcript.indexOf("== RUN " + name + " start=");
-    int end = transcript.indexOf("== RUN " + name + " exit=");
-    assertTrue(start >= 0 && end > start, "no section " + name + " in:\n" + transcript);
-    return transcript.substring(start, transcript.indexOf('\n', end) + 1);
+    return LabTranscript.section(transcript, name);
   }
 
-  /** A section whose run ended by itself (not killed for a panic or its time limit). */
   private static String completedSection(String name) {
-    String run = section(name);
-    assertTrue(run.contains("killed=no"), name + " was killed:\n" + run);
-    return run;
-  }
-
-  private static long field(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    assertTrue(m.find(), regex + " in:\n" + text);
-    return Long.parseLong(m.group(1));
+    return LabTranscript.completedSection(transcript, name);
   }
 
   @Test
@@ -313,7 +302,7 @@ class LinuxLabIT {
 
   @Test
   void theGuestUsesTheExt4ImageAndDevHwrngAndItsFilesAreThereAfterTheVmEnds() throws Exception {
-    checkDiskAndRng("virtio");
+    checkDiskAndRng(transcript, "virtio");
   }
 
   @Test
@@ -323,51 +312,11 @@ class LinuxLabIT {
     assertTrue(run.matches("(?s).*virtio-irq: 17: .*IO-APIC\\s+17-fasteoi\\s+virtio0.*"), run);
     assertTrue(run.matches("(?s).*virtio-irq: 18: .*IO-APIC\\s+18-fasteoi\\s+virtio1.*"), run);
     assertTrue(field(run, "virtio-irq-end: 17: *(\\d+) ") > 10, run);
-    checkDiskAndRng("virtio-intx");
+    checkDiskAndRng(transcript, "virtio-intx");
   }
 
   @Test
   void withBounceBuffersTheGuestsFilesAreThereToo() throws Exception {
-    checkDiskAndRng("virtio-bounce");
-  }
-
-  /** The files of run {@code name}: in the guest's words and in its image after the VM ended. */
-  private static void checkDiskAndRng(String name) throws Exception {
-    String run = completedSection(name);
-    assertTrue(run.contains("mounted=yes"), run);
-    assertTrue(run.contains("unmounted=yes"), run);
-    // The guest read the file the host put in the image...
-    assertEquals(sha256(seq(5000)), text(run, "host-sha256=([0-9a-f]{64})"), run);
-    // ...and what it wrote is in the image, as debugfs reads it after the VM ended.
-    String numbers = sha256(seq(100_000));
-    assertEquals(numbers, text(run, "numbers-sha256=([0-9a-f]{64})"), run);
-    assertEquals(numbers, text(transcript, name + "-image-numbers.txt-sha256=([0-9a-f]{64})"));
-    assertEquals(
-        sha256(seq(5000)), text(transcript, name + "-image-host.txt-sha256=([0-9a-f]{64})"));
-    assertEquals(0, field(transcript, name + "-image-fsck=(\\d+)"), "e2fsck -fn: clean");
-    // /dev/hwrng: 4096 bytes from virtio-rng, not zeroes, the same in the image.
-    assertEquals(4096, field(run, "random-bytes=(\\d+)"), run);
-    String random = text(run, "random-sha256=([0-9a-f]{64})");
-    assertEquals(random, text(transcript, name + "-image-random.bin-sha256=([0-9a-f]{64})"));
-    assertFalse(random.equals(sha256(new byte[4096])), "not zeroes");
-  }
-
-  private static byte[] seq(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 1; i <= n; i++) {
-      b.append(i).append('\n');
-    }
-    return b.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of()
-        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  private static String text(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    assertTrue(m.find(), regex + " in:\n" + text);
-    return m.group(1);
+    checkDiskAndRng(transcript, "virtio-bounce");
   }
 }

@@ -1,12 +1,12 @@
 package io.parasol.tests;
 
+import static io.parasol.tests.LabTranscript.checkDiskAndRng;
+import static io.parasol.tests.LabTranscript.field;
+import static io.parasol.tests.LabTranscript.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -144,56 +144,16 @@ class VirtioLabIT {
     assertFalse(transcript.contains("memfd:parasol-guest-ram"), transcript);
   }
 
+  private static String completedSection(String name) {
+    return LabTranscript.completedSection(transcript, name);
+  }
+
   /** The files of run {@code name}: in the guest's words and in its image after the VM ended. */
   private static void checkDisk(String name) throws Exception {
     String run = completedSection(name);
     assertFalse(run.contains("virtio-insmod-failed"), run);
     assertEquals("vda", text(run, "virtio-disk=(\\S+)"), run);
-    assertTrue(run.contains("mounted=yes"), run);
-    assertTrue(run.contains("unmounted=yes"), run);
-    assertEquals(sha256(seq(5000)), text(run, "host-sha256=([0-9a-f]{64})"), run);
-    String numbers = sha256(seq(100_000));
-    assertEquals(numbers, text(run, "numbers-sha256=([0-9a-f]{64})"), run);
-    assertEquals(numbers, text(transcript, name + "-image-numbers.txt-sha256=([0-9a-f]{64})"));
-    assertEquals(
-        sha256(seq(5000)), text(transcript, name + "-image-host.txt-sha256=([0-9a-f]{64})"));
-    assertEquals(0, field(transcript, name + "-image-fsck=(\\d+)"), "e2fsck -fn: clean");
-    assertEquals(4096, field(run, "random-bytes=(\\d+)"), run);
-    String random = text(run, "random-sha256=([0-9a-f]{64})");
-    assertEquals(random, text(transcript, name + "-image-random.bin-sha256=([0-9a-f]{64})"));
-    assertFalse(random.equals(sha256(new byte[4096])), "not zeroes");
+    checkDiskAndRng(transcript, name);
     assertEquals(0, field(run, "exit=(\\d+)"), run);
-  }
-
-  /** The console and markers of one {@code parasol run}, which ended by itself. */
-  private static String completedSection(String name) {
-    int start = transcript.indexOf("== RUN " + name + " start=");
-    int end = transcript.indexOf("== RUN " + name + " exit=");
-    assertTrue(start >= 0 && end > start, "no section " + name + " in:\n" + transcript);
-    String run = transcript.substring(start, transcript.indexOf('\n', end) + 1);
-    assertTrue(run.contains("killed=no"), name + " was killed:\n" + run);
-    return run;
-  }
-
-  private static byte[] seq(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 1; i <= n; i++) {
-      b.append(i).append('\n');
-    }
-    return b.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  private static long field(String text, String regex) {
-    return Long.parseLong(text(text, regex));
-  }
-
-  private static String text(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    assertTrue(m.find(), regex + " in:\n" + text);
-    return m.group(1);
   }
 }

@@ -67,7 +67,7 @@ pack_cpio() {
 # tests/fio.sh. Run from the repository root.
 make_fio_initramfs() {
   local images=target/images
-  local staging=$images/work # where scripts/guest-images unpacks its trees
+  local staging=$images/unpacked # where scripts/guest-images unpacks its trees
   local fio_root=$staging/initramfs-fio file
   rm -rf "$fio_root"
   cp -a "$staging/initramfs-virtio" "$fio_root"
@@ -110,7 +110,7 @@ T
 mount_image_fs() {
   local lab_modules
   mkdir -p "$1"
-  lab_modules=$(ls -d "$parasol_root"/target/lab/work/kernel/lib/modules/"$(uname -r)" 2>/dev/null || true)
+  lab_modules=$(ls -d "$parasol_root"/target/lab/unpacked/kernel/lib/modules/"$(uname -r)" 2>/dev/null || true)
   if [ -n "$lab_modules" ] && [ ! -e /lib/modules/"$(uname -r)" ]; then
     mkdir -p /lib/modules && ln -s "$lab_modules" /lib/modules/"$(uname -r)"
   fi

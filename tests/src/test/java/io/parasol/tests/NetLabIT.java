@@ -35,7 +35,7 @@ class NetLabIT {
   private static final String SCRIPT =
       """
       set -u
-      bb=$PWD/target/images/work/busybox/bin/busybox
+      bb=$PWD/target/images/unpacked/busybox/bin/busybox
       ns=parasol-peer log=/tmp/parasol-net.log
       ip netns add $ns
       ip -n $ns link set lo up

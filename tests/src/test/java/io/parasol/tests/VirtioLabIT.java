@@ -77,7 +77,7 @@ class VirtioLabIT {
       # virtio-mmio: the disk and the entropy device as LNRO0005 devices in the DSDT.
       rm -f /tmp/lab-mmio.img; mkfs.ext4 -q -F -d /tmp/lab-disk /tmp/lab-mmio.img 64M
       run mmio 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --virtio-transport mmio \
-        --disk /tmp/lab-mmio.img --rng --cmdline "console=ttyS0 quiet parasol.test=virtio"
+        --packed-rings --disk /tmp/lab-mmio.img --rng --cmdline "console=ttyS0 quiet parasol.test=virtio"
       image_files mmio /tmp/lab-mmio.img
       """;
 
@@ -89,6 +89,16 @@ class VirtioLabIT {
   @Test
   void theGuestUsesAnExt4DiskServedByQemuStorageDaemonOverVhostUser() throws Exception {
     checkDisk("vhost");
+    assertEquals('0', diskFeatures("vhost").charAt(PACKED_RING_BIT), "split rings by default");
+  }
+
+  /** VIRTIO_F_RING_PACKED. */
+  private static final int PACKED_RING_BIT = 34;
+
+  /** The features the guest's virtio-blk driver negotiated in run {@code name}, bit 0 first. */
+  private static String diskFeatures(String name) {
+    String run = completedSection(name);
+    return text(run, "virtio-features: virtio\\d+ device=0x0002 ([01]+)");
   }
 
   @Test
@@ -114,6 +124,8 @@ class VirtioLabIT {
     // The disk's line is GSI 16, level-triggered as _CRS says, and it fired.
     assertTrue(run.matches("(?s).*virtio-irq: 16: .*IO-APIC\\s+16-fasteoi\\s+virtio\\d.*"), run);
     assertTrue(field(run, "virtio-irq-end: 16: *(\\d+) ") > 10, run);
+    // --packed-rings: Linux takes the packed ring when it is offered.
+    assertEquals('1', diskFeatures("mmio").charAt(PACKED_RING_BIT), run);
     checkDisk("mmio");
   }
 

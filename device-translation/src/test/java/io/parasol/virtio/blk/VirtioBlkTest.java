@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,29 @@ class VirtioBlkTest {
         int threads,
         boolean onIoThread)
         throws IOException {
+      this(
+          image,
+          queues,
+          packed,
+          indirect,
+          readOnly,
+          customPool,
+          direct,
+          RawImageFile.open(image, readOnly, threads),
+          onIoThread);
+    }
+
+    /** As above, over {@code backend} (which serves {@code image}). */
+    Rig(
+        Path image,
+        int queues,
+        boolean packed,
+        boolean indirect,
+        boolean readOnly,
+        HostBufferPool customPool,
+        boolean direct,
+        BlockBackend backend,
+        boolean onIoThread) {
       this.image = image;
       this.onIoThread = onIoThread;
       VirtioBlk.Options options = new VirtioBlk.Options("parasol-disk-0", queues, 64, readOnly);
@@ -94,7 +118,7 @@ class VirtioBlkTest {
           customPool != null
               ? customPool
               : HostBufferPool.ofPrivateMemory(VirtioBlk.poolBytesFor(options));
-      this.blk = new VirtioBlk(RawImageFile.open(image, readOnly, threads), pool, options, direct);
+      this.blk = new VirtioBlk(backend, pool, options, direct);
       this.core = new VirtioTransportCore(blk, memory, this);
       for (int q = 0; q < queues; q++) {
         long base = 0x1000 + q * 0x10000L;
@@ -135,6 +159,14 @@ class VirtioBlkTest {
     /** Submits a request on {@code queue}; returns its ID. */
     int submit(int queue, int type, long sector, List<byte[]> data, List<Integer> writable)
         throws Exception {
+      int id = make(queue, type, sector, data, writable);
+      kick(queue);
+      return id;
+    }
+
+    /** Makes a request available on {@code queue} without notifying the device; returns its ID. */
+    int make(int queue, int type, long sector, List<byte[]> data, List<Integer> writable)
+        throws Exception {
       byte[] header = new byte[16];
       ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putInt(type).putInt(0).putLong(sector);
       List<byte[]> readable = new ArrayList<>();
@@ -144,12 +176,16 @@ class VirtioBlkTest {
       w.add(1); // status
       int id = drivers.get(queue).add(readable, w);
       assertTrue(id >= 0, "ring has room");
+      return id;
+    }
+
+    /** Notifies the device of {@code queue}. */
+    void kick(int queue) throws Exception {
       if (onIoThread) {
         core.notifyOnIoThread(queue);
       } else {
         core.notify(queue);
       }
-      return id;
     }
 
     /** Waits for {@code count} completions on {@code queue}: ID to (used length, written bytes). */
@@ -254,6 +290,160 @@ class VirtioBlkTest {
     assertEquals(data.length + 1, lengths.get(id), "used length: data and status");
     for (long at = 0; at < pool.region().byteSize(); at += 4096) {
       assertEquals(0x5A, pool.region().get(ValueLayout.JAVA_BYTE, at), "pool untouched at " + at);
+    }
+  }
+
+  /** The image, recording each read and write the device makes and able to cut reads short. */
+  static final class RecordingBackend implements BlockBackend {
+    final RawImageFile image;
+    final List<String> calls = new ArrayList<>();
+    volatile long readLimit = Long.MAX_VALUE; // bytes a read returns at most
+
+    RecordingBackend(RawImageFile image) {
+      this.image = image;
+    }
+
+    @Override
+    public long sizeBytes() {
+      return image.sizeBytes();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+      return image.isReadOnly();
+    }
+
+    @Override
+    public boolean supportsDiscard() {
+      return image.supportsDiscard();
+    }
+
+    @Override
+    public boolean supportsWriteZeroes() {
+      return image.supportsWriteZeroes();
+    }
+
+    private static long bytes(List<MemorySegment> pieces) {
+      return pieces.stream().mapToLong(MemorySegment::byteSize).sum();
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> read(long offset, List<MemorySegment> dst) {
+      calls.add("read " + offset + "+" + bytes(dst));
+      List<MemorySegment> into = new ArrayList<>();
+      long left = readLimit;
+      for (MemorySegment s : dst) {
+        if (left > 0) {
+          into.add(s.asSlice(0, Math.min(left, s.byteSize())));
+          left -= Math.min(left, s.byteSize());
+        }
+      }
+      return image.read(offset, into);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> write(long offset, List<MemorySegment> src) {
+      calls.add("write " + offset + "+" + bytes(src));
+      return image.write(offset, src);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+      calls.add("flush");
+      return image.flush();
+    }
+
+    @Override
+    public CompletableFuture<Void> discard(long offset, long length) {
+      return image.discard(offset, length);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeZeroes(long offset, long length, boolean unmap) {
+      return image.writeZeroes(offset, length, unmap);
+    }
+
+    @Override
+    public void close() {
+      image.close();
+    }
+  }
+
+  @Test
+  void contiguousRequestsOfOneDrainReachTheBackendAsOneOperation() throws Exception {
+    Path file = image(DISK_BYTES);
+    RecordingBackend backend = new RecordingBackend(RawImageFile.open(file, false, 0));
+    rig = new Rig(file, 1, false, false, false, null, true, backend, true);
+    byte[] data = pattern(4 * 8192, 3);
+    // Four sequential writes, then one elsewhere, a flush, and two sequential writes again.
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(
+          rig.make(
+              0,
+              VirtioBlk.T_OUT,
+              64 + 16 * i,
+              List.of(slice(data, i * 8192, (i + 1) * 8192)),
+              List.of()));
+    }
+    ids.add(rig.make(0, VirtioBlk.T_OUT, 1024, List.of(slice(data, 0, 4096)), List.of()));
+    ids.add(rig.make(0, VirtioBlk.T_FLUSH, 0, List.of(), List.of()));
+    ids.add(rig.make(0, VirtioBlk.T_OUT, 2048, List.of(slice(data, 0, 4096)), List.of()));
+    ids.add(rig.make(0, VirtioBlk.T_OUT, 2056, List.of(slice(data, 4096, 8192)), List.of()));
+    rig.kick(0);
+    Map<Integer, byte[]> done = rig.await(0, ids.size(), null);
+    for (int id : ids) {
+      assertEquals(VirtioBlk.S_OK, rig.status(done.get(id)));
+    }
+    assertEquals(
+        List.of(
+            "write " + 64 * 512 + "+" + 4 * 8192,
+            "write " + 1024 * 512 + "+4096",
+            "flush",
+            "write " + 2048 * 512 + "+8192"),
+        backend.calls,
+        "merged in order, split where the run breaks and around the flush");
+    byte[] onDisk = Files.readAllBytes(file);
+    assertArrayEquals(data, slice(onDisk, 64 * 512, 64 * 512 + data.length));
+    assertArrayEquals(slice(data, 0, 8192), slice(onDisk, 2048 * 512, 2048 * 512 + 8192));
+
+    // Three sequential reads in one drain: one read of the whole run, each request its own part.
+    backend.calls.clear();
+    List<Integer> reads = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      reads.add(rig.make(0, VirtioBlk.T_IN, 64 + 16 * i, List.of(), List.of(8192)));
+    }
+    rig.kick(0);
+    Map<Integer, Integer> lengths = new HashMap<>();
+    Map<Integer, byte[]> got = rig.await(0, 3, lengths);
+    assertEquals(List.of("read " + 64 * 512 + "+" + 3 * 8192), backend.calls);
+    for (int i = 0; i < 3; i++) {
+      byte[] r = got.get(reads.get(i));
+      assertEquals(VirtioBlk.S_OK, rig.status(r));
+      assertArrayEquals(slice(data, i * 8192, (i + 1) * 8192), slice(r, 0, 8192));
+      assertEquals(8192 + 1, lengths.get(reads.get(i)));
+    }
+  }
+
+  @Test
+  void aShortMergedReadFailsOnlyTheRequestsItDidNotReach() throws Exception {
+    Path file = image(DISK_BYTES);
+    RecordingBackend backend = new RecordingBackend(RawImageFile.open(file, false, 0));
+    rig = new Rig(file, 1, false, false, false, null, true, backend, true);
+    backend.readLimit = 8192 + 4096; // the first request whole, the second half
+    List<Integer> reads = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      reads.add(rig.make(0, VirtioBlk.T_IN, 16 * i, List.of(), List.of(8192)));
+    }
+    rig.kick(0);
+    Map<Integer, Integer> lengths = new HashMap<>();
+    Map<Integer, byte[]> got = rig.await(0, 3, lengths);
+    assertEquals(1, backend.calls.size(), backend.calls.toString());
+    assertEquals(VirtioBlk.S_OK, rig.status(got.get(reads.get(0))));
+    assertEquals(8192 + 1, lengths.get(reads.get(0)));
+    for (int i = 1; i < 3; i++) {
+      assertEquals(VirtioBlk.S_IOERR, rig.status(got.get(reads.get(i))));
+      assertEquals(1, lengths.get(reads.get(i)), "only the status byte counts as written");
     }
   }
 

@@ -111,13 +111,27 @@ public final class VirtioMmioDevice implements MmioDevice, VirtioInterrupt {
    */
   public VirtioMmioDevice(
       String name, long baseGpa, VirtioDevice device, GuestMemory memory, InterruptLine line) {
+    this(name, baseGpa, device, memory, line, VirtioTransportCore.RING_FEATURES);
+  }
+
+  /**
+   * A device as above that offers {@code ringFeatures} of {@link
+   * VirtioTransportCore#RING_FEATURES}.
+   */
+  public VirtioMmioDevice(
+      String name,
+      long baseGpa,
+      VirtioDevice device,
+      GuestMemory memory,
+      InterruptLine line,
+      long ringFeatures) {
     Objects.requireNonNull(name, "name");
     if (baseGpa <= 0 || baseGpa % REGION_LENGTH != 0) {
       throw new IllegalArgumentException("virtio-mmio base 0x" + Long.toHexString(baseGpa));
     }
     this.region = new IoRegion(name, baseGpa, REGION_LENGTH);
     this.line = Objects.requireNonNull(line, "line");
-    this.core = new VirtioTransportCore(device, memory, this);
+    this.core = new VirtioTransportCore(device, memory, this, ringFeatures);
     if (core.configSizeBytes() > REGION_LENGTH - CONFIG) {
       throw new IllegalArgumentException("device config of " + core.configSizeBytes() + " bytes");
     }

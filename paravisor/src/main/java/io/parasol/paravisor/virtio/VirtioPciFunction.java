@@ -207,10 +207,28 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
       InterruptLine intxLine,
       ChipsetBus bus,
       Partition eventChannels) {
+    this(
+        name, device, memory, msi, intxLine, bus, eventChannels, VirtioTransportCore.RING_FEATURES);
+  }
+
+  /**
+   * A function as above that offers {@code ringFeatures} of {@link
+   * VirtioTransportCore#RING_FEATURES} (for instance {@link
+   * VirtioTransportCore#SPLIT_RING_FEATURES}).
+   */
+  public VirtioPciFunction(
+      String name,
+      VirtioDevice device,
+      GuestMemory memory,
+      MsiTarget msi,
+      InterruptLine intxLine,
+      ChipsetBus bus,
+      Partition eventChannels,
+      long ringFeatures) {
     this.name = Objects.requireNonNull(name, "name");
     this.bus = Objects.requireNonNull(bus, "bus");
     this.intxLine = Objects.requireNonNull(intxLine, "intxLine");
-    this.core = new VirtioTransportCore(device, memory, this);
+    this.core = new VirtioTransportCore(device, memory, this, ringFeatures);
     int queues = core.queueCount();
     if (queues > (MSIX_TABLE_OFFSET - NOTIFY_OFFSET) / NOTIFY_OFF_MULTIPLIER) {
       throw new IllegalArgumentException(device.deviceId() + ": too many queues: " + queues);

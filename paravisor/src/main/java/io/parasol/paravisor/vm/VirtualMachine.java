@@ -33,6 +33,7 @@ import io.parasol.tpm.TpmPlatform;
 import io.parasol.tpm.client.TpmCommandException;
 import io.parasol.tpm.eventlog.TcgEventLog;
 import io.parasol.virtio.device.VirtioDevice;
+import io.parasol.virtio.device.VirtioTransportCore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -238,6 +239,7 @@ public final class VirtualMachine implements AutoCloseable {
     private HardwareReportSource hardwareReports;
     private final List<VirtioDevice> virtioDevices = new ArrayList<>();
     private VirtioTransport virtioTransport = VirtioTransport.PCI;
+    private boolean packedRings;
 
     private Builder() {}
 
@@ -326,6 +328,21 @@ public final class VirtualMachine implements AutoCloseable {
     public Builder virtioTransport(VirtioTransport transport) {
       this.virtioTransport = Objects.requireNonNull(transport, "transport");
       return this;
+    }
+
+    /**
+     * Whether the virtio devices offer packed virtqueues (VIRTIO_F_RING_PACKED) besides split ones;
+     * off by default, as in QEMU ({@link VirtioTransportCore#SPLIT_RING_FEATURES} says why).
+     */
+    public Builder packedRings(boolean offer) {
+      this.packedRings = offer;
+      return this;
+    }
+
+    private long ringFeatures() {
+      return packedRings
+          ? VirtioTransportCore.RING_FEATURES
+          : VirtioTransportCore.SPLIT_RING_FEATURES;
     }
 
     /**
@@ -501,7 +518,8 @@ public final class VirtualMachine implements AutoCloseable {
                 partition.msiTarget(),
                 chipset.pciIntx(irq),
                 bus,
-                partition);
+                partition,
+                ringFeatures());
         f.setInterruptLine(irq);
         chipset.pci().registerDevice(0, slot, 0, f);
         out.add(f);
@@ -559,7 +577,8 @@ public final class VirtualMachine implements AutoCloseable {
                 virtioMmioBase(i),
                 virtioDevices.get(i),
                 partition.memory(),
-                chipset.ioApic().pin(FIRST_VIRTIO_MMIO_GSI + i));
+                chipset.ioApic().pin(FIRST_VIRTIO_MMIO_GSI + i),
+                ringFeatures());
         bus.register(d);
         out.add(d);
         LOG.debug("{}: virtio device {} at {}", d, virtioDevices.get(i).deviceId(), d.region());

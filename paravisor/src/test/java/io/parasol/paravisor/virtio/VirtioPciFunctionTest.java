@@ -21,6 +21,7 @@ import io.parasol.paravisor.pci.PciRoot;
 import io.parasol.virtio.blk.VirtioBlk;
 import io.parasol.virtio.device.DeviceStatus;
 import io.parasol.virtio.device.VirtioDevice;
+import io.parasol.virtio.device.VirtioTransportCore;
 import io.parasol.virtio.queue.VirtioFeature;
 import io.parasol.virtio.rng.VirtioRng;
 import java.nio.file.Files;
@@ -84,6 +85,10 @@ class VirtioPciFunctionTest {
   }
 
   private VirtioPciFunction attach(VirtioDevice device) {
+    return attach(device, VirtioTransportCore.RING_FEATURES);
+  }
+
+  private VirtioPciFunction attach(VirtioDevice device, long ringFeatures) {
     InterruptLine pin = ioApic.pin(INTX_PIN);
     pin.setLevel(true); // active low: idle high
     function =
@@ -93,7 +98,9 @@ class VirtioPciFunctionTest {
             memory,
             (address, data) -> msis.add(new long[] {address, data}),
             asserted -> pin.setLevel(!asserted),
-            bus);
+            bus,
+            null,
+            ringFeatures);
     function.setInterruptLine(INTX_PIN);
     root.registerDevice(0, SLOT, 0, function);
     function.placeBar(BAR_GPA);
@@ -372,6 +379,21 @@ class VirtioPciFunctionTest {
     long[] m = msis.poll(20, TimeUnit.SECONDS);
     assertTrue(m != null, "no MSI");
     return m;
+  }
+
+  @Test
+  void splitRingFeaturesOfferEverythingButThePackedRing() {
+    attach(new VirtioRng(new Random(7)), VirtioTransportCore.SPLIT_RING_FEATURES);
+    long offered = negotiate();
+    assertFalse(VirtioFeature.has(offered, VirtioFeature.RING_PACKED));
+    assertTrue(VirtioFeature.has(offered, VirtioFeature.RING_INDIRECT_DESC));
+    assertTrue(VirtioFeature.has(offered, VirtioFeature.EVENT_IDX));
+  }
+
+  @Test
+  void everyRingFeatureIncludesThePackedRing() {
+    attach(new VirtioRng(new Random(7)));
+    assertTrue(VirtioFeature.has(negotiate(), VirtioFeature.RING_PACKED));
   }
 
   @Test

@@ -4,8 +4,9 @@
 # reads and writes at iodepth 8, 4 KiB random reads at iodepth 32), served alternately by
 # `parasol vhost-user blk` and by qemu-storage-daemon (Debian qemu-system-common), each on its own
 # copy of the same 256 MiB image, ROUNDS times, after one untimed boot against each (Parasol's JIT
-# warms up there; in the lab L1's CPU is emulated, so a cold JVM costs more than usual). Both back ends go through the host page cache
-# (Parasol's RawImageFile has no O_DIRECT; the daemon runs with cache.direct=off, aio=threads).
+# warms up there; in the lab L1's CPU is emulated, so a cold JVM costs more than usual). Both back
+# ends bypass the host page cache for aligned requests (Parasol's RawImageFile opens the image a
+# second time with O_DIRECT; the daemon runs with cache.direct=on, aio=native, as bench/blk's QEMU).
 # Prints every result, the medians and parasol/qsd per workload (throughput and IOPS: higher is
 # better, so the goal is >= 1.0).
 #
@@ -71,7 +72,7 @@ wait_socket() { # SOCKET PID NAME
 parasol_pid=$!
 wait_socket "$work/parasol.sock" "$parasol_pid" parasol-server
 qemu-storage-daemon \
-  --blockdev "driver=file,node-name=disk,filename=$work/fs/qsd.img,cache.direct=off,aio=threads" \
+  --blockdev "driver=file,node-name=disk,filename=$work/fs/qsd.img,cache.direct=on,aio=native" \
   --export "type=vhost-user-blk,id=exp,node-name=disk,addr.type=unix,addr.path=$work/qsd.sock,writable=on,num-queues=$QUEUES" \
   > "$work/qsd-server.log" 2>&1 &
 qsd_pid=$!

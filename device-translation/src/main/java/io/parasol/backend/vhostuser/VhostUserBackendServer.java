@@ -504,11 +504,12 @@ public final class VhostUserBackendServer implements AutoCloseable {
               .name("parasol-vhost-user-kick-" + index)
               .start(
                   () -> {
-                    device.queueNotify(index); // buffers may already be waiting
+                    // This thread is the queue's I/O thread: the device may drain right here.
+                    device.queueNotifyOnIoThread(index); // buffers may already be waiting
                     while (!r.stopKicker) {
                       try {
                         if (LinuxCalls.eventfdWait(kick, 100) > 0) {
-                          device.queueNotify(index);
+                          device.queueNotifyOnIoThread(index);
                         }
                       } catch (ErrnoException e) {
                         LOG.warn("vhost-user: kick of queue {} failed: {}", index, e.getMessage());

@@ -621,6 +621,13 @@ class VirtioBlkTest {
     assertEquals(DISK_BYTES / 512, c.get(ValueLayout.JAVA_LONG_UNALIGNED, 0), "capacity");
     assertEquals(62, c.get(ValueLayout.JAVA_INT_UNALIGNED, 12), "seg_max");
     assertEquals(512, c.get(ValueLayout.JAVA_INT_UNALIGNED, 20), "blk_size");
+    assertTrue((rig.blk.deviceFeatures() & (1L << VirtioBlk.F_SIZE_MAX)) != 0, "pool chunks");
+  }
+
+  @Test
+  void aDeviceOnGuestBuffersInPlaceOffersNoSizeMax() throws Exception {
+    rig = new Rig(image(DISK_BYTES), 1, false, false, false, null, true, 0, true);
+    assertEquals(0, rig.blk.deviceFeatures() & (1L << VirtioBlk.F_SIZE_MAX));
   }
 
   @Test

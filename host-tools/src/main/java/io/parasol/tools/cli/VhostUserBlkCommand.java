@@ -65,7 +65,9 @@ final class VhostUserBlkCommand implements Callable<Integer> {
       names = "--io-threads",
       paramLabel = "N",
       defaultValue = "4",
-      description = "Threads doing file I/O (default: ${DEFAULT-VALUE}).")
+      description =
+          "Threads doing file I/O (default: ${DEFAULT-VALUE}); 0: each queue's kick thread does"
+              + " its requests' I/O itself (no hand-off, one request at a time per queue).")
   int ioThreads;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -74,9 +76,9 @@ final class VhostUserBlkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (queues < 1 || queues > 64 || ioThreads < 1 || ioThreads > 256) {
+    if (queues < 1 || queues > 64 || ioThreads < 0 || ioThreads > 256) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--queues takes 1-64 and --io-threads 1-256");
+          spec.commandLine(), "--queues takes 1-64 and --io-threads 0-256");
     }
     VirtioBlk.Options options = new VirtioBlk.Options(serial, queues, 256, readOnly);
     AutoCloseable poolOwner;
@@ -97,7 +99,9 @@ final class VhostUserBlkCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("parasol: cannot open the image: " + e.getMessage());
       return EXIT_CANNOT_START;
     }
-    VirtioBlk blk = new VirtioBlk(file, pool, options);
+    // The front end shares its guest's memory with us (that is vhost-user): without --bounce the
+    // image reads and writes the guest's buffers in place, as qemu-storage-daemon does.
+    VirtioBlk blk = new VirtioBlk(file, pool, options, !bounce);
     try {
       server = new VhostUserBackendServer(blk, socket);
     } catch (IOException e) {

@@ -95,6 +95,50 @@ final class CpuidEntries {
     return new CpuidEntries(out);
   }
 
+  /** The processor brand string leaves, 0x80000002–0x80000004: 48 bytes of ASCII. */
+  static final int BRAND_FIRST_LEAF = 0x8000_0002;
+
+  static final int BRAND_BYTES = 48;
+
+  /**
+   * This table with {@code brand} (ASCII, cut to 47 bytes and NUL-padded) in leaves
+   * 0x80000002–0x80000004, where KVM leaves them empty or out: the guest then names the processor
+   * as the host does ({@code model name} in /proc/cpuinfo), as QEMU's {@code -cpu host} shows it.
+   * Unchanged if the table stops short of those leaves or {@code brand} is blank.
+   */
+  CpuidEntries withBrandString(String brand) {
+    Entry ext = find(0x8000_0000, 0);
+    if (brand == null || brand.isBlank() || ext == null || ext.eax() < BRAND_FIRST_LEAF + 2) {
+      return this;
+    }
+    byte[] ascii = new byte[BRAND_BYTES];
+    byte[] b = brand.strip().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(b, 0, ascii, 0, Math.min(b.length, BRAND_BYTES - 1));
+    MemorySegment regs = MemorySegment.ofArray(ascii);
+    List<Entry> out = new ArrayList<>(entries.size() + 3);
+    for (Entry e : entries) {
+      if (e.function() < BRAND_FIRST_LEAF || e.function() > BRAND_FIRST_LEAF + 2) {
+        out.add(e);
+      }
+    }
+    for (int leaf = 0; leaf < 3; leaf++) {
+      long at = leaf * 16L;
+      out.add(
+          new Entry(
+              BRAND_FIRST_LEAF + leaf,
+              0,
+              0,
+              regs.get(JAVA_INT_UNALIGNED_LE, at),
+              regs.get(JAVA_INT_UNALIGNED_LE, at + 4),
+              regs.get(JAVA_INT_UNALIGNED_LE, at + 8),
+              regs.get(JAVA_INT_UNALIGNED_LE, at + 12)));
+    }
+    return new CpuidEntries(out);
+  }
+
+  private static final java.lang.foreign.ValueLayout.OfInt JAVA_INT_UNALIGNED_LE =
+      java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /** The entry for {@code function}/{@code index}, or null. */
   Entry find(int function, int index) {
     for (Entry e : entries) {

@@ -161,7 +161,8 @@ public final class Kvm implements AutoCloseable {
           }
           throw e;
         }
-        CpuidEntries supported = CpuidEntries.fromKvmCpuid2(buf);
+        CpuidEntries supported =
+            CpuidEntries.fromKvmCpuid2(buf).withBrandString(hostProcessorName());
         // KVM emulates the LAPIC's TSC-deadline mode but reports it as a capability, not in
         // this table (api.rst 4.46). A guest with it programs its timer with one MSR write and
         // skips calibrating the LAPIC timer against the PM timer at boot.
@@ -169,6 +170,19 @@ public final class Kvm implements AutoCloseable {
             ? supported.withTscDeadlineTimer()
             : supported;
       }
+    }
+  }
+
+  /** The host's processor name ({@code model name} in /proc/cpuinfo), or null. */
+  static String hostProcessorName() {
+    try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse(null);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return null; // the guest sees KVM's (empty) brand leaves
     }
   }
 

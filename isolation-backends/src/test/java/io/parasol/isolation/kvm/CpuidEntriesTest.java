@@ -64,4 +64,37 @@ class CpuidEntriesTest {
       assertEquals(cpuid.entries(), CpuidEntries.fromKvmCpuid2(cpuid.toKvmCpuid2(arena)).entries());
     }
   }
+
+  @Test
+  void theBrandStringFillsTheThreeExtendedLeavesLittleEndianAndNulPadded() {
+    CpuidEntries t =
+        new CpuidEntries(
+                List.of(
+                    new Entry(0x8000_0000, 0, 0, 0x8000_0008, 0, 0, 0),
+                    new Entry(0x8000_0002, 0, 0, 0, 0, 0, 0)))
+            .withBrandString("  AMD EPYC Processor ");
+    assertEquals(4, t.entries().size());
+    StringBuilder brand = new StringBuilder();
+    for (int leaf = 0x8000_0002; leaf <= 0x8000_0004; leaf++) {
+      Entry e = t.find(leaf, 0);
+      for (int r : new int[] {e.eax(), e.ebx(), e.ecx(), e.edx()}) {
+        for (int b = 0; b < 4; b++) {
+          brand.append((char) ((r >>> (8 * b)) & 0xFF));
+        }
+      }
+    }
+    assertEquals("AMD EPYC Processor" + "\0".repeat(30), brand.toString());
+    assertEquals(0x20444d41, t.find(0x8000_0002, 0).eax(), "'AMD ' little-endian");
+  }
+
+  @Test
+  void noBrandWhereTheTableStopsShortOfTheLeavesOrTheHostNamesNone() {
+    CpuidEntries short1 =
+        new CpuidEntries(List.of(new Entry(0x8000_0000, 0, 0, 0x8000_0001, 0, 0, 0)));
+    assertEquals(short1.entries(), short1.withBrandString("Some CPU").entries());
+    CpuidEntries full =
+        new CpuidEntries(List.of(new Entry(0x8000_0000, 0, 0, 0x8000_0008, 0, 0, 0)));
+    assertEquals(full.entries(), full.withBrandString(null).entries());
+    assertEquals(full.entries(), full.withBrandString(" ").entries());
+  }
 }

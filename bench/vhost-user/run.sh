@@ -3,14 +3,16 @@
 # vhost-user-blk-pci) with fio in the guest against /dev/vda (direct=1, libaio: sequential 1 MiB
 # reads and writes at iodepth 8, 4 KiB random reads at iodepth 32), served alternately by
 # `parasol vhost-user blk` and by qemu-storage-daemon (Debian qemu-system-common), each on its own
-# copy of the same 256 MiB image, ROUNDS times, after one untimed boot against each (Parasol's JIT
-# warms up there; in the lab L1's CPU is emulated, so a cold JVM costs more than usual). Both back
+# copy of the same 256 MiB image, ROUNDS times, after WARMUP untimed boots against each (a server
+# runs for hours; these measure it warm. Parasol's JIT compiles there; in the lab L1's CPU is
+# emulated and C1 needs about two boots' worth of requests to settle, against one). Both back
 # ends bypass the host page cache for aligned requests (Parasol's RawImageFile opens the image a
 # second time with O_DIRECT; the daemon runs with cache.direct=on, aio=native, as bench/blk's QEMU).
 # Prints every result, the medians and parasol/qsd per workload (throughput and IOPS: higher is
 # better, so the goal is >= 1.0).
 #
 #   bench/vhost-user/run.sh      ROUNDS (default 3), RUNTIME (seconds per workload, default 5),
+#                                WARMUP (untimed boots against each server first, default 2),
 #                                QUEUES (Parasol's request queues and QEMU's num-queues, default 1)
 #
 # On a kvm_pvm host (like the development machines) the whole comparison runs inside the nested
@@ -29,7 +31,7 @@ if [ "${1:-}" != --inside ]; then
   scripts/guest-images
   make_fio_initramfs
   ./parasol --help > /dev/null # builds Parasol first if needed, outside the timing
-  args=(--inside "${ROUNDS:-3}" "${RUNTIME:-5}" "${QUEUES:-1}")
+  args=(--inside "${ROUNDS:-3}" "${RUNTIME:-5}" "${QUEUES:-1}" "${WARMUP:-2}")
   if [ -d /sys/module/kvm_pvm ] || [ ! -e /dev/kvm ]; then
     echo "== this host's KVM cannot boot a stock kernel: measuring inside the nested lab" >&2
     # (The lab passes no environment: the settings go as arguments.)
@@ -38,7 +40,7 @@ if [ "${1:-}" != --inside ]; then
   exec "$0" "${args[@]}"
 fi
 
-ROUNDS="${2:-3}" RUNTIME="${3:-5}" QUEUES="${4:-1}"
+ROUNDS="${2:-3}" RUNTIME="${3:-5}" QUEUES="${4:-1}" WARMUP="${5:-2}"
 KERNEL=target/images/vmlinuz INITRD=target/images/initramfs-fio.cpio.gz
 CMDLINE="console=ttyS0 quiet parasol.test=fio bench.runtime=$RUNTIME"
 work=$(mktemp -d /tmp/bench-vhost-user.XXXXXX)
@@ -90,8 +92,10 @@ guest() { # SERVER LOG: one boot of the guest against SERVER's socket
     -device "vhost-user-blk-pci,chardev=vhost,num-queues=$QUEUES" < /dev/null > "$2" 2>&1 || true
 }
 for server in "${order[@]}"; do
-  guest "$server" "$work/warm-up.log"
-  say "warm-up against $server: $(grep -c '^BENCH-BLK' "$work/warm-up.log" || true) results (untimed)"
+  for _ in $(seq 1 "$WARMUP"); do
+    guest "$server" "$work/warm-up.log"
+    say "warm-up against $server: $(grep -c '^BENCH-BLK' "$work/warm-up.log" || true) results (untimed)"
+  done
 done
 declare -A all
 for round in $(seq 1 "$ROUNDS"); do

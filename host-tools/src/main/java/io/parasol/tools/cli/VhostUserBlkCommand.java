@@ -64,11 +64,11 @@ final class VhostUserBlkCommand implements Callable<Integer> {
   @Option(
       names = "--io-threads",
       paramLabel = "N",
-      defaultValue = "4",
       description =
-          "Threads doing file I/O (default: ${DEFAULT-VALUE}); 0: each queue's kick thread does"
-              + " its requests' I/O itself (no hand-off, one request at a time per queue).")
-  int ioThreads;
+          "Threads doing file I/O (default: none where the host has at most two CPUs, else 4); 0:"
+              + " each queue's kick thread does its requests' I/O itself (no hand-off, one request"
+              + " at a time per queue).")
+  Integer ioThreads;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -76,7 +76,7 @@ final class VhostUserBlkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (queues < 1 || queues > 64 || ioThreads < 0 || ioThreads > 256) {
+    if (queues < 1 || queues > 64 || ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--queues takes 1-64 and --io-threads 0-256");
     }
@@ -93,7 +93,9 @@ final class VhostUserBlkCommand implements Callable<Integer> {
     }
     RawImageFile file;
     try {
-      file = RawImageFile.open(image, readOnly, ioThreads);
+      file =
+          RawImageFile.open(
+              image, readOnly, ioThreads != null ? ioThreads : VirtioDevices.IMAGE_THREADS);
     } catch (IOException e) {
       close(poolOwner);
       spec.commandLine().getErr().println("parasol: cannot open the image: " + e.getMessage());

@@ -20,12 +20,15 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * guest loads virtio_net from its initramfs, finds the NIC by PCI enumeration, pings the peer,
  * sends it 1 MiB and receives 1 MiB over TCP; both sides print the SHA-256 of what they sent and
  * got, and the test compares them. The same run gives the guest a virtio console ({@code --vconsole
- * file:PATH}), to which it writes the checksum of what it sent.
+ * file:PATH}), to which it writes the checksum of what it sent. A second run does it all again in
+ * confidential mode ({@code --bounce}: the NIC's buffers in a bounce memfd, which the test finds in
+ * Parasol's mappings) with the console on a Unix socket ({@code --vconsole unix:PATH}) that a
+ * {@code socat} client reads.
  */
 @Tag("lab")
 @Execution(ExecutionMode.CONCURRENT) // beside the other lab sessions: see tests/pom.xml
 class NetLabIT {
-  private static final long LAB_TIME_LIMIT_SECONDS = 420;
+  private static final long LAB_TIME_LIMIT_SECONDS = 600;
   private static String transcript;
 
   /**
@@ -90,6 +93,42 @@ class NetLabIT {
       echo "host-vsock-got-bytes=$(wc -c < /tmp/host-vsock-got.bin)"
       echo "host-vsock-got-sha256=$(sha256sum < /tmp/host-vsock-got.bin | cut -d' ' -f1)"
       echo "host-vsock-reply=$(head -1 /tmp/host-vsock-reply.txt)"
+      # Again in confidential mode (--bounce: the NIC's buffers in a bounce memfd of their own),
+      # with the virtio console on a Unix socket that Parasol listens on and a client reads.
+      ip netns exec $ns sh -c "exec 3<>/tmp/peer-hold; exec $bb nc -l -p 5000 <&3 > /tmp/peer-got-2.bin" &
+      receiver=$!
+      ip netns exec $ns $bb nc -l -p 5001 < /tmp/peer-sends.bin > /dev/null &
+      sender=$!
+      sock=/tmp/parasol-vcon.sock
+      rm -f $sock /tmp/parasol-vcon-2.log
+      (i=0; while [ $i -lt 600 ]; do
+        [ -S $sock ] && socat -u UNIX-CONNECT:$sock CREATE:/tmp/parasol-vcon-2.log 2>/dev/null && break
+        sleep 0.1; i=$((i + 1))
+      done) &
+      vcon=$!
+      echo "== RUN bounce start=$(date +%s)"
+      ip netns exec $ns ./parasol run --memory 512M --serial stdio --no-reboot --tpm none \\
+        --kernel target/images/vmlinuz --initrd target/images/initramfs-virtio.cpio.gz \\
+        --net tap:ptap0 --bounce --vconsole unix:$sock \\
+        --cmdline "console=ttyS0 quiet parasol.test=net" > $log 2>&1 < /dev/null &
+      pid=$! waited=0 killed= bounce_maps=
+      while kill -0 $pid 2>/dev/null; do
+        if grep -q "Kernel panic - not syncing" $log; then sleep 1; kill -9 $pid; killed=panic; break; fi
+        if [ $waited -ge 300 ]; then kill -9 $pid; killed=timeout; break; fi
+        if [ -z "$bounce_maps" ] && grep -q "net-nic=" $log; then
+          bounce_maps=$(grep -c 'memfd:parasol-bounce-net-ptap0' /proc/$pid/maps)
+        fi
+        sleep 1; waited=$((waited + 1))
+      done
+      wait $pid; status=$?
+      cat $log
+      echo "== RUN bounce exit=$status end=$(date +%s) killed=${killed:-no}"
+      echo "bounce-maps=${bounce_maps:-none}"
+      kill $receiver $sender 2>/dev/null; wait $receiver $sender 2>/dev/null
+      wait $vcon 2>/dev/null
+      echo "bounce-peer-got-bytes=$(wc -c < /tmp/peer-got-2.bin)"
+      echo "bounce-peer-got-sha256=$(sha256sum < /tmp/peer-got-2.bin | cut -d' ' -f1)"
+      echo "bounce-vconsole-socket=$(cat /tmp/parasol-vcon-2.log)"
       """;
 
   @BeforeAll
@@ -99,12 +138,37 @@ class NetLabIT {
 
   /** The guest's run, which ended by itself (not killed for a panic or its time limit). */
   private static String guestRun() {
-    int start = transcript.indexOf("== RUN net start=");
-    int end = transcript.indexOf("== RUN net exit=");
+    return guestRun("net");
+  }
+
+  private static String guestRun(String name) {
+    int start = transcript.indexOf("== RUN " + name + " start=");
+    int end = transcript.indexOf("== RUN " + name + " exit=");
     assertTrue(start >= 0 && end > start, "no run in:\n" + transcript);
     String run = transcript.substring(start, transcript.indexOf('\n', end) + 1);
     assertTrue(run.contains("killed=no"), "the run was killed:\n" + run);
     return run;
+  }
+
+  @Test
+  void inConfidentialModeTheNicWorksThroughItsBounceRegionAndHvc0ReachesTheUnixSocket() {
+    String run = guestRun("bounce");
+    assertEquals("0", text(run, "== RUN bounce exit=(\\d+)"), run);
+    // The NIC's buffers were the bounce memfd, mapped into Parasol while the guest ran.
+    assertTrue(Long.parseLong(text(transcript, "bounce-maps=(\\d+)")) > 0, transcript);
+    assertEquals("0", text(run, "net-ping-exit=(\\d+)"), run);
+    assertEquals("0", text(run, "net-send-exit=(\\d+)"), run);
+    String sent = text(run, "net-sent-sha256=([0-9a-f]{64})");
+    assertEquals(1048576, Long.parseLong(text(transcript, "bounce-peer-got-bytes=(\\d+)")));
+    assertEquals(sent, text(transcript, "bounce-peer-got-sha256=([0-9a-f]{64})"), transcript);
+    assertEquals("1048576", text(run, "net-receive-exit=\\d+ bytes=(\\d+)"), run);
+    assertEquals(
+        text(transcript, "peer-sends-sha256=([0-9a-f]{64})"),
+        text(run, "net-received-sha256=([0-9a-f]{64})"),
+        run);
+    // What the guest wrote to hvc0 reached the client of --vconsole unix:PATH.
+    assertEquals(
+        sent, text(transcript, "bounce-vconsole-socket=vconsole: sent ([0-9a-f]{64})"), transcript);
   }
 
   private static String text(String text, String regex) {

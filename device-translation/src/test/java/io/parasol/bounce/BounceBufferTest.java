@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parasol.backend.file.RawImageFile;
 import io.parasol.machine.memory.MemoryRange;
 import io.parasol.virtio.blk.BlockBackend;
+import io.parasol.virtio.blk.ForwardingBlockBackend;
 import io.parasol.virtio.blk.VirtioBlk;
 import io.parasol.virtio.device.DeviceHarness;
 import io.parasol.virtio.queue.MockDriver;
@@ -56,18 +57,12 @@ class BounceBufferTest {
   }
 
   /** A backend that records every buffer it is handed and can lie about counts. */
-  static final class WatchedBackend implements BlockBackend {
-    final BlockBackend inner;
+  static final class WatchedBackend extends ForwardingBlockBackend {
     final List<MemorySegment> seen = new ArrayList<>();
     final AtomicLong lieBy = new AtomicLong();
 
     WatchedBackend(BlockBackend inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public long sizeBytes() {
-      return inner.sizeBytes();
+      super(inner);
     }
 
     @Override
@@ -99,26 +94,6 @@ class BounceBufferTest {
     public CompletableFuture<Long> write(long offset, List<MemorySegment> src) {
       record(src);
       return inner.write(offset, src);
-    }
-
-    @Override
-    public CompletableFuture<Void> flush() {
-      return inner.flush();
-    }
-
-    @Override
-    public CompletableFuture<Void> discard(long offset, long length) {
-      return inner.discard(offset, length);
-    }
-
-    @Override
-    public CompletableFuture<Void> writeZeroes(long offset, long length, boolean unmap) {
-      return inner.writeZeroes(offset, length, unmap);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 

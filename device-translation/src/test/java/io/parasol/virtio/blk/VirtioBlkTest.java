@@ -294,33 +294,12 @@ class VirtioBlkTest {
   }
 
   /** The image, recording each read and write the device makes and able to cut reads short. */
-  static final class RecordingBackend implements BlockBackend {
-    final RawImageFile image;
+  static final class RecordingBackend extends ForwardingBlockBackend {
     final List<String> calls = new ArrayList<>();
     volatile long readLimit = Long.MAX_VALUE; // bytes a read returns at most
 
     RecordingBackend(RawImageFile image) {
-      this.image = image;
-    }
-
-    @Override
-    public long sizeBytes() {
-      return image.sizeBytes();
-    }
-
-    @Override
-    public boolean isReadOnly() {
-      return image.isReadOnly();
-    }
-
-    @Override
-    public boolean supportsDiscard() {
-      return image.supportsDiscard();
-    }
-
-    @Override
-    public boolean supportsWriteZeroes() {
-      return image.supportsWriteZeroes();
+      super(image);
     }
 
     private static long bytes(List<MemorySegment> pieces) {
@@ -338,34 +317,19 @@ class VirtioBlkTest {
           left -= Math.min(left, s.byteSize());
         }
       }
-      return image.read(offset, into);
+      return inner.read(offset, into);
     }
 
     @Override
     public synchronized CompletableFuture<Long> write(long offset, List<MemorySegment> src) {
       calls.add("write " + offset + "+" + bytes(src));
-      return image.write(offset, src);
+      return inner.write(offset, src);
     }
 
     @Override
     public CompletableFuture<Void> flush() {
       calls.add("flush");
-      return image.flush();
-    }
-
-    @Override
-    public CompletableFuture<Void> discard(long offset, long length) {
-      return image.discard(offset, length);
-    }
-
-    @Override
-    public CompletableFuture<Void> writeZeroes(long offset, long length, boolean unmap) {
-      return image.writeZeroes(offset, length, unmap);
-    }
-
-    @Override
-    public void close() {
-      image.close();
+      return inner.flush();
     }
   }
 

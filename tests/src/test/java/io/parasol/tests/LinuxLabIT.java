@@ -71,12 +71,13 @@ class LinuxLabIT {
       # virtio-intx: the same with pci=nomsi, so the drivers fall back to INTx (the DSDT's _PRT).
       rm -rf /tmp/lab-disk; mkdir -p /tmp/lab-disk
       seq 1 5000 > /tmp/lab-disk/host.txt
-      # virtio-bounce: the same with --bounce, the disk's I/O staged in a separate memfd.
+      # virtio-bounce: the same with --bounce, the disk's I/O staged in a separate memfd, and two
+      # vCPUs with a request queue each (--disk FILE,queues=2).
       # virtio_run NAME PARASOL-OPTION [KERNEL-PARAMETER...]: a fresh image, the run, then the
-      # image's files.
+      # image's files; DISK_SUFFIX is appended to the --disk value.
       virtio_run() { name=$1 option=$2; shift 2; img=/tmp/lab-$name.img
         rm -f $img; mkfs.ext4 -q -F -d /tmp/lab-disk $img 64M
-        run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk $img $option --rng \
+        run $name 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --disk $img${DISK_SUFFIX:-} $option --rng \
           --cmdline "console=ttyS0 quiet $* parasol.test=virtio"
         for f in host.txt numbers.txt random.bin; do
           echo "$name-image-$f-sha256=$(debugfs -R "cat /$f" $img 2>/dev/null | sha256sum | cut -d' ' -f1)"
@@ -85,7 +86,7 @@ class LinuxLabIT {
       }
       virtio_run virtio ""
       virtio_run virtio-intx "" pci=nomsi
-      virtio_run virtio-bounce --bounce
+      DISK_SUFFIX=,queues=2; virtio_run virtio-bounce "--bounce --cpus 2"; DISK_SUFFIX=
       """;
 
   @BeforeAll
@@ -318,5 +319,14 @@ class LinuxLabIT {
   @Test
   void withBounceBuffersTheGuestsFilesAreThereToo() throws Exception {
     checkDiskAndRng(transcript, "virtio-bounce");
+  }
+
+  @Test
+  void aDiskWithTwoQueuesGivesTwoVcpusARequestQueueEach() {
+    String run = LabTranscript.completedSection(transcript, "virtio-bounce");
+    assertEquals("2", text(run, "nproc=(\\d+)"), run);
+    // virtio_blk asks for one queue per vCPU, up to what the device offers, each with its vector.
+    assertTrue(run.matches("(?s).*virtio-irq-end: .*virtio\\d-req\\.0.*"), run);
+    assertTrue(run.matches("(?s).*virtio-irq-end: .*virtio\\d-req\\.1.*"), run);
   }
 }

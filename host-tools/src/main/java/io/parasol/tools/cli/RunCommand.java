@@ -137,11 +137,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--disk",
-      paramLabel = "FILE[,ro]|vhost-user:SOCKET[,ro]",
+      paramLabel = "FILE[,ro][,queues=N]|vhost-user:SOCKET[,ro]",
       description =
           "Give the guest a virtio-blk disk (see --virtio-transport) backed by the raw image FILE,"
               + " or by the vhost-user-blk back end (e.g. qemu-storage-daemon) listening on the Unix"
-              + " socket SOCKET with vhost-user:SOCKET; ',ro' makes it read-only. Repeatable.")
+              + " socket SOCKET with vhost-user:SOCKET; ',ro' makes it read-only, ',queues=N'"
+              + " gives an image disk N request queues (1-16, default 1; Linux uses one per vCPU)."
+              + " Repeatable.")
   List<String> disks = new java.util.ArrayList<>();
 
   @Option(

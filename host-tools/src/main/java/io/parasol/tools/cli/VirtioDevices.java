@@ -52,21 +52,46 @@ final class VirtioDevices implements AutoCloseable {
    * A {@code --disk} value: {@code FILE}, {@code FILE,ro}, or {@code vhost-user:SOCKET[,ro]} (a
    * vhost-user-blk back end such as qemu-storage-daemon listening on the Unix socket SOCKET).
    */
-  record DiskOption(Path file, boolean readOnly, boolean vhostUser) {
+  record DiskOption(Path file, boolean readOnly, boolean vhostUser, int queues) {
     static final String VHOST_USER = "vhost-user:";
 
+    /** The most request queues (VIRTIO_BLK_F_MQ) one disk gets. */
+    static final int MAX_QUEUES = 16;
+
+    /** FILE[,ro][,queues=N] or vhost-user:SOCKET[,ro]. */
     static DiskOption parse(String value) {
-      boolean ro = value.endsWith(",ro");
-      String file = ro ? value.substring(0, value.length() - 3) : value;
+      String[] parts = value.split(",", -1);
+      String file = parts[0];
       boolean vhost = file.startsWith(VHOST_USER);
       if (vhost) {
         file = file.substring(VHOST_USER.length());
       }
-      if (file.isEmpty() || file.contains(",")) {
-        throw new IllegalArgumentException(
-            "--disk takes FILE, FILE,ro or vhost-user:SOCKET[,ro], not '" + value + "'");
+      boolean ro = false;
+      int queues = 1;
+      boolean ok = !file.isEmpty();
+      for (int i = 1; i < parts.length && ok; i++) {
+        if (parts[i].equals("ro") && !ro) {
+          ro = true;
+        } else if (parts[i].startsWith("queues=") && !vhost && queues == 1) {
+          try {
+            queues = Integer.parseInt(parts[i].substring("queues=".length()));
+          } catch (NumberFormatException e) {
+            queues = 0;
+          }
+          ok = queues >= 1 && queues <= MAX_QUEUES;
+        } else {
+          ok = false;
+        }
       }
-      return new DiskOption(Path.of(file), ro, vhost);
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "--disk takes FILE[,ro][,queues=N] (N from 1 to "
+                + MAX_QUEUES
+                + ") or vhost-user:SOCKET[,ro], not '"
+                + value
+                + "'");
+      }
+      return new DiskOption(Path.of(file), ro, vhost, queues);
     }
   }
 
@@ -97,8 +122,8 @@ final class VirtioDevices implements AutoCloseable {
     }
   }
 
-  private VirtioBlk.Options optionsFor(boolean readOnly) {
-    return new VirtioBlk.Options("parasol" + devices.size(), 1, QUEUE_SIZE, readOnly);
+  private VirtioBlk.Options optionsFor(boolean readOnly, int queues) {
+    return new VirtioBlk.Options("parasol" + devices.size(), queues, QUEUE_SIZE, readOnly);
   }
 
   /** virtio-blk over a raw image file, staged in a private pool or a bounce buffer. */
@@ -114,7 +139,7 @@ final class VirtioDevices implements AutoCloseable {
         throw new IOException(
             "the disk image " + disk.file() + " is not a whole number of 512-byte sectors");
       }
-      VirtioBlk.Options options = optionsFor(disk.readOnly());
+      VirtioBlk.Options options = optionsFor(disk.readOnly(), disk.queues());
       long poolBytes = VirtioBlk.poolBytesFor(options);
       if (bounce) {
         bounceBuffer = BounceBuffer.create(options.serial(), poolBytes);
@@ -150,7 +175,7 @@ final class VirtioDevices implements AutoCloseable {
       throw new IOException("no vhost-user back end listens at " + disk.file());
     }
     VhostUserBlockBackend backend;
-    VirtioBlk.Options options = optionsFor(disk.readOnly());
+    VirtioBlk.Options options = optionsFor(disk.readOnly(), 1);
     try {
       backend =
           VhostUserBlockBackend.connect(disk.file(), QUEUE_SIZE, VirtioBlk.poolBytesFor(options));
@@ -163,7 +188,7 @@ final class VirtioDevices implements AutoCloseable {
         throw new IOException(
             "the vhost-user disk at " + disk.file() + " is not a whole number of 512-byte sectors");
       }
-      options = optionsFor(disk.readOnly() || backend.isReadOnly());
+      options = optionsFor(disk.readOnly() || backend.isReadOnly(), 1);
       VirtioBlk blk = new VirtioBlk(backend, backend.pool(), options);
       owned.add(blk); // closes the back end, its socket and its region
       devices.add(blk);
@@ -301,6 +326,11 @@ final class VirtioDevices implements AutoCloseable {
   /** The TAP interface of each NIC, in --net order (the kernel's name when it picked one). */
   List<String> tapNames() {
     return List.copyOf(tapNames);
+  }
+
+  /** The devices, in the order the guest finds them. */
+  List<VirtioDevice> devices() {
+    return List.copyOf(devices);
   }
 
   /** The pool each disk's requests are staged in, in --disk order. */

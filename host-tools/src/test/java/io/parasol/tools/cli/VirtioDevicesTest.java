@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.parasol.bounce.BounceBuffer;
 import io.parasol.bounce.HostBuffer;
 import io.parasol.bounce.HostBufferPool;
+import io.parasol.virtio.blk.VirtioBlk;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -99,6 +100,21 @@ class VirtioDevicesTest {
   }
 
   @Test
+  void anImageDiskGetsTheQueuesItAsksFor() throws Exception {
+    Path a = dir.resolve("mq.raw");
+    Files.write(a, new byte[1 << 20]);
+    for (boolean bounce : new boolean[] {false, true}) {
+      try (VirtioDevices virtio =
+          VirtioDevices.open(
+              List.of(VirtioDevices.DiskOption.parse(a + ",queues=4")), false, bounce)) {
+        VirtioBlk blk = (VirtioBlk) virtio.devices().get(0);
+        assertEquals(4, blk.queueCount());
+        assertTrue((blk.deviceFeatures() & (1L << 12)) != 0, "VIRTIO_BLK_F_MQ offered");
+      }
+    }
+  }
+
+  @Test
   void diskValuesParse() {
     VirtioDevices.DiskOption file = VirtioDevices.DiskOption.parse("/img/a.raw,ro");
     assertEquals(Path.of("/img/a.raw"), file.file());
@@ -108,7 +124,25 @@ class VirtioDevicesTest {
     assertEquals(Path.of("/run/qsd.sock"), vhost.file());
     assertTrue(vhost.vhostUser());
     assertFalse(vhost.readOnly());
-    for (String bad : List.of("", ",ro", "vhost-user:", "vhost-user:,ro", "a,b", "a,rw")) {
+    assertEquals(1, file.queues());
+    VirtioDevices.DiskOption mq = VirtioDevices.DiskOption.parse("/img/b.raw,queues=4,ro");
+    assertEquals(Path.of("/img/b.raw"), mq.file());
+    assertEquals(4, mq.queues());
+    assertTrue(mq.readOnly());
+    for (String bad :
+        List.of(
+            "",
+            ",ro",
+            "vhost-user:",
+            "vhost-user:,ro",
+            "a,b",
+            "a,rw",
+            "a,ro,ro",
+            "a,queues=0",
+            "a,queues=17",
+            "a,queues=x",
+            "a,queues=2,queues=2",
+            "vhost-user:/s,queues=2")) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> VirtioDevices.DiskOption.parse(bad));
       assertTrue(e.getMessage().contains("vhost-user:SOCKET"), e.getMessage());

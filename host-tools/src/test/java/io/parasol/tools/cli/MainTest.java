@@ -113,7 +113,11 @@ class MainTest {
     Result usage = parasol("run", "--flat", "x.bin", "--disk", ",ro");
     assertEquals(2, usage.exitCode());
     assertTrue(
-        usage.err().contains("--disk takes FILE, FILE,ro or vhost-user:SOCKET[,ro], not ',ro'"),
+        usage
+            .err()
+            .contains(
+                "--disk takes FILE[,ro][,queues=N] (N from 1 to 16) or vhost-user:SOCKET[,ro],"
+                    + " not ',ro'"),
         usage.err());
     Path guest = Files.write(dir.resolve("guest.bin"), new byte[] {(byte) 0xF4});
     Path missing = dir.resolve("missing.img");

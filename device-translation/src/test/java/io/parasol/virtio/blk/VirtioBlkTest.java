@@ -70,24 +70,6 @@ class VirtioBlkTest {
         boolean readOnly,
         HostBufferPool customPool)
         throws IOException {
-      this(image, queues, packed, indirect, readOnly, customPool, false, 4, false);
-    }
-
-    /**
-     * {@code direct}: the device hands guest buffers to the image; {@code threads}: the image's (0:
-     * the caller's); {@code onIoThread}: notifications come as a transport's I/O thread's.
-     */
-    Rig(
-        Path image,
-        int queues,
-        boolean packed,
-        boolean indirect,
-        boolean readOnly,
-        HostBufferPool customPool,
-        boolean direct,
-        int threads,
-        boolean onIoThread)
-        throws IOException {
       this(
           image,
           queues,
@@ -95,12 +77,15 @@ class VirtioBlkTest {
           indirect,
           readOnly,
           customPool,
-          direct,
-          RawImageFile.open(image, readOnly, threads),
-          onIoThread);
+          false,
+          RawImageFile.open(image, readOnly, 4),
+          false);
     }
 
-    /** As above, over {@code backend} (which serves {@code image}). */
+    /**
+     * Over {@code backend}, which serves {@code image}; {@code direct}: the device hands guest
+     * buffers to the backend; {@code onIoThread}: notifications come as a transport's I/O thread's.
+     */
     Rig(
         Path image,
         int queues,
@@ -270,7 +255,18 @@ class VirtioBlkTest {
         HostBufferPool.ofPrivateMemory(
             VirtioBlk.poolBytesFor(new VirtioBlk.Options("d", 1, 64, false)));
     pool.region().fill((byte) 0x5A);
-    rig = new Rig(image(DISK_BYTES), 1, false, false, false, pool, true, threads, threads == 0);
+    Path file = image(DISK_BYTES);
+    rig =
+        new Rig(
+            file,
+            1,
+            false,
+            false,
+            false,
+            pool,
+            true,
+            RawImageFile.open(file, false, threads),
+            threads == 0);
     byte[] data = pattern(5 * 4096 + 512, 7);
     byte[] w =
         rig.call(
@@ -413,7 +409,9 @@ class VirtioBlkTest {
 
   @Test
   void aDrainOnTheIoThreadSignalsItsBatchOnce() throws Exception {
-    rig = new Rig(image(DISK_BYTES), 1, false, false, false, null, true, 0, true);
+    Path file = image(DISK_BYTES);
+    rig =
+        new Rig(file, 1, false, false, false, null, true, RawImageFile.open(file, false, 0), true);
     MockDriver d = rig.drivers.get(0);
     for (int i = 0; i < 10; i++) {
       byte[] header = new byte[16];
@@ -590,7 +588,9 @@ class VirtioBlkTest {
 
   @Test
   void aDeviceOnGuestBuffersInPlaceOffersNoSizeMax() throws Exception {
-    rig = new Rig(image(DISK_BYTES), 1, false, false, false, null, true, 0, true);
+    Path file = image(DISK_BYTES);
+    rig =
+        new Rig(file, 1, false, false, false, null, true, RawImageFile.open(file, false, 0), true);
     assertEquals(0, rig.blk.deviceFeatures() & (1L << VirtioBlk.F_SIZE_MAX));
   }
 

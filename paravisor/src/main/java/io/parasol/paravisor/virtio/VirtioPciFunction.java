@@ -192,28 +192,13 @@ public final class VirtioPciFunction implements PciDevice, MmioDevice, VirtioInt
       MsiTarget msi,
       InterruptLine intxLine,
       ChipsetBus bus) {
-    this(name, device, memory, msi, intxLine, bus, null);
+    this(name, device, memory, msi, intxLine, bus, null, VirtioTransportCore.RING_FEATURES);
   }
 
   /**
    * A function as above that serves notifications through {@code eventChannels}' ioeventfds and
-   * MSI-X messages through its irqfds when it has them ({@code null}: never).
-   */
-  public VirtioPciFunction(
-      String name,
-      VirtioDevice device,
-      GuestMemory memory,
-      MsiTarget msi,
-      InterruptLine intxLine,
-      ChipsetBus bus,
-      Partition eventChannels) {
-    this(
-        name, device, memory, msi, intxLine, bus, eventChannels, VirtioTransportCore.RING_FEATURES);
-  }
-
-  /**
-   * A function as above that offers {@code ringFeatures} of {@link
-   * VirtioTransportCore#RING_FEATURES} (for instance {@link
+   * MSI-X messages through its irqfds when it has them ({@code null}: never), and offers {@code
+   * ringFeatures} of {@link VirtioTransportCore#RING_FEATURES} (for instance {@link
    * VirtioTransportCore#SPLIT_RING_FEATURES}).
    */
   public VirtioPciFunction(

@@ -203,6 +203,9 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
           return HALTED;
         }
         case KvmAbi.KVM_EXIT_SHUTDOWN -> {
+          // On AMD the registers are no longer the faulting ones: kvm_amd re-initialises the
+          // VMCB on a shutdown intercept (an INIT: rip fff0, CS base ffff0000, CR0 keeps only
+          // ET), so the exit counts are what tells how far the guest got.
           return new VpExit.TripleFault(describeState());
         }
         case KvmAbi.KVM_EXIT_SYSTEM_EVENT -> {
@@ -637,7 +640,7 @@ public final class KvmVirtualProcessor implements VirtualProcessor {
     } catch (HypervisorException | RuntimeException e) {
       sb.append("special registers unavailable: ").append(e.getMessage());
     }
-    return sb.toString();
+    return sb.append(System.lineSeparator()).append(exitCountSummary()).toString();
   }
 
   // ---------------------------------------------------------------- teardown (partition only)

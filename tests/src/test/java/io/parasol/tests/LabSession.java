@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -54,6 +55,10 @@ final class LabSession {
    * failing the test if it exits non-zero or outlives {@code timeLimitSeconds}; returns its output.
    * Skips (a JUnit assumption) when {@code -Dparasol.lab=false} is given.
    */
+  /** A run's last line (see {@link #RUN_FUNCTION}) with {@code parasol run}'s triple-fault code. */
+  private static final Pattern TRIPLE_FAULTED_RUN =
+      Pattern.compile("^== RUN \\S+ exit=11 ", Pattern.MULTILINE);
+
   static String run(String script, long timeLimitSeconds) throws Exception {
     boolean wanted = !"false".equals(System.getProperty("parasol.lab"));
     if (!wanted) {
@@ -67,9 +72,18 @@ final class LabSession {
     }
     boolean hardwareKvm =
         Files.exists(Path.of("/dev/kvm")) && !Files.exists(Path.of("/sys/module/kvm_pvm"));
-    return hardwareKvm
-        ? command(root, timeLimitSeconds, "sh", "-c", script)
-        : command(root, timeLimitSeconds, "tests/lab/run-in-lab", "sh", "-c", script);
+    if (hardwareKvm) {
+      return command(root, timeLimitSeconds, "sh", "-c", script);
+    }
+    String out = command(root, timeLimitSeconds, "tests/lab/run-in-lab", "sh", "-c", script);
+    if (TRIPLE_FAULTED_RUN.matcher(out).find()) {
+      // One CI session saw every one of its three guests triple-fault 20-30 s into the kernel's
+      // boot, quietly, while the sessions beside it passed: an L1 gone wrong (tests/lab/README.md).
+      // Such a session is run once more, its transcript kept here; a fault of Parasol's fails both.
+      System.err.println("lab session with a triple-faulted guest, running it again:\n" + out);
+      out = command(root, timeLimitSeconds, "tests/lab/run-in-lab", "sh", "-c", script);
+    }
+    return out;
   }
 
   private static String command(Path root, long timeLimitSeconds, String... command)

@@ -10,6 +10,7 @@
 # a copy of the image with cache.direct=on, aio=native).
 #
 #   bench/blk/run.sh             ROUNDS (default 3), RUNTIME (seconds per workload, default 5),
+#                                WARMUP (seconds of each workload first, unmeasured, default 3),
 #                                BOUNCE and VHOST (0 or 1) from the environment
 #
 # On a kvm_pvm host (like the development machines) the whole comparison runs inside the nested
@@ -29,7 +30,7 @@ if [ "${1:-}" != --inside ]; then
   scripts/guest-images
   make_fio_initramfs
   ./parasol --help > /dev/null # builds Parasol first if needed, outside the timing
-  args=(--inside "${ROUNDS:-3}" "${RUNTIME:-5}" "${BOUNCE:-0}" "${VHOST:-0}")
+  args=(--inside "${ROUNDS:-3}" "${RUNTIME:-5}" "${BOUNCE:-0}" "${VHOST:-0}" "${WARMUP:-3}")
   if [ -d /sys/module/kvm_pvm ] || [ ! -e /dev/kvm ]; then
     echo "== this host's KVM cannot boot a stock kernel: measuring inside the nested lab" >&2
     # (The lab passes no environment: the settings go as arguments.)
@@ -38,9 +39,9 @@ if [ "${1:-}" != --inside ]; then
   exec "$0" "${args[@]}"
 fi
 
-ROUNDS="${2:-3}" RUNTIME="${3:-5}" BOUNCE="${4:-0}" VHOST="${5:-0}"
+ROUNDS="${2:-3}" RUNTIME="${3:-5}" BOUNCE="${4:-0}" VHOST="${5:-0}" WARMUP="${6:-3}"
 KERNEL=target/images/vmlinuz INITRD=target/images/initramfs-fio.cpio.gz
-CMDLINE="console=ttyS0 quiet parasol.test=fio bench.runtime=$RUNTIME"
+CMDLINE="console=ttyS0 quiet parasol.test=fio bench.runtime=$RUNTIME bench.warmup=$WARMUP"
 work=$(mktemp -d /tmp/bench-blk.XXXXXX)
 qsd_pid=
 trap '[ -n "$qsd_pid" ] && kill "$qsd_pid"; umount "$work/fs" 2>/dev/null; rm -rf "$work"' EXIT
@@ -98,7 +99,7 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-echo "medians of $ROUNDS rounds, ${RUNTIME}s per workload (seq MiB/s, randread IOPS):"
+echo "medians of $ROUNDS rounds, ${RUNTIME}s per workload after ${WARMUP}s of each unmeasured (seq MiB/s, randread IOPS):"
 for w in "${workloads[@]}"; do
   line="$w:"
   for vmm in "${order[@]}"; do

@@ -548,9 +548,10 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
    * only the requests it did not reach.
    */
   private final class Batch {
-    private final List<Request> requests = new ArrayList<>();
-    private final List<Long> lengths = new ArrayList<>();
-    private final List<MemorySegment> pieces = new ArrayList<>();
+    // Handed to the operation whole at submit (no copies), and started afresh.
+    private List<Request> requests = new ArrayList<>();
+    private List<Long> lengths = new ArrayList<>();
+    private List<MemorySegment> pieces = new ArrayList<>(PIECES_HINT);
     private int type;
     private long sector;
     private long bytes;
@@ -578,14 +579,14 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
       if (requests.isEmpty()) {
         return;
       }
-      List<Request> rs = List.copyOf(requests);
-      List<Long> ls = List.copyOf(lengths);
-      List<MemorySegment> data = List.copyOf(pieces);
+      List<Request> rs = requests;
+      List<Long> ls = lengths;
+      List<MemorySegment> data = pieces;
       boolean read = type == T_IN;
       long offset = sector * SECTOR_BYTES;
-      requests.clear();
-      lengths.clear();
-      pieces.clear();
+      requests = new ArrayList<>();
+      lengths = new ArrayList<>();
+      pieces = new ArrayList<>(PIECES_HINT);
       // Counted in flight before the operation starts: a backend may complete it at once.
       for (Request r : rs) {
         r.start(null, null);
@@ -617,6 +618,9 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
   private static final int MAX_MERGED_PIECES = 1024;
 
   private static final long MAX_MERGED_BYTES = 32L << 20;
+
+  /** Room for a 1 MiB request in 4 KiB guest pages, so that a batch seldom grows its list. */
+  private static final int PIECES_HINT = 260;
 
   /** One request in flight: finishing it writes the status, pushes the chain and signals. */
   private final class Request {

@@ -3,8 +3,9 @@ package io.parasol.virtio.queue;
 import io.parasol.machine.memory.GuestMemory;
 import io.parasol.machine.memory.GuestMemoryException;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.AbstractList;
+import java.util.Objects;
+import java.util.RandomAccess;
 
 /** Collects and checks one chain's descriptors, whatever ring format they came from. */
 final class ChainBuilder {
@@ -15,8 +16,12 @@ final class ChainBuilder {
   static final int INDIRECT_DESCRIPTOR_BYTES = 16;
 
   private final GuestMemory memory;
-  private final List<Buffer> readable = new ArrayList<>();
-  private final List<Buffer> writable = new ArrayList<>();
+  // Arrays rather than lists: a chain of a few hundred descriptors (a 1 MiB request in 4 KiB
+  // pages) is built on every request, and build() hands them over without a copy.
+  private Buffer[] readable = new Buffer[4];
+  private Buffer[] writable = new Buffer[4];
+  private int readableCount;
+  private int writableCount;
   private long readableBytes;
   private long writableBytes;
   private int descriptors;
@@ -91,7 +96,7 @@ final class ChainBuilder {
           "descriptor chain longer than " + maxDescriptors + " descriptors (a loop?)");
     }
     long length = Integer.toUnsignedLong(lengthBits);
-    if (!deviceWritable && !writable.isEmpty()) {
+    if (!deviceWritable && writableCount > 0) {
       // §2.7.4.2 / §2.8.4.1: the driver puts device-writable descriptors after readable ones.
       throw new VirtqueueException("a device-readable descriptor follows a device-writable one");
     }
@@ -114,7 +119,17 @@ final class ChainBuilder {
     long at = gpa;
     while (remaining > 0) {
       int piece = (int) Math.min(remaining, 1 << 30);
-      (deviceWritable ? writable : readable).add(new Buffer(at, piece));
+      if (deviceWritable) {
+        if (writableCount == writable.length) {
+          writable = grown(writable);
+        }
+        writable[writableCount++] = new Buffer(at, piece);
+      } else {
+        if (readableCount == readable.length) {
+          readable = grown(readable);
+        }
+        readable[readableCount++] = new Buffer(at, piece);
+      }
       at += piece;
       remaining -= piece;
     }
@@ -130,7 +145,44 @@ final class ChainBuilder {
     return descriptors;
   }
 
+  private static Buffer[] grown(Buffer[] items) {
+    Buffer[] bigger = new Buffer[items.length * 2];
+    System.arraycopy(items, 0, bigger, 0, items.length);
+    return bigger;
+  }
+
+  /** The chain; the builder is done with (its arrays now belong to the chain's lists). */
   DescriptorChain build(int id, int ringSlots) {
-    return new DescriptorChain(id, ringSlots, readable, writable, readableBytes, writableBytes);
+    return new DescriptorChain(
+        id,
+        ringSlots,
+        new Frozen(readable, readableCount),
+        new Frozen(writable, writableCount),
+        readableBytes,
+        writableBytes);
+  }
+
+  /**
+   * An unmodifiable list over an array only it holds, which {@link DescriptorChain} takes without
+   * the copy it makes of any other list.
+   */
+  static final class Frozen extends AbstractList<Buffer> implements RandomAccess {
+    private final Buffer[] items;
+    private final int size;
+
+    private Frozen(Buffer[] items, int size) {
+      this.items = items;
+      this.size = size;
+    }
+
+    @Override
+    public Buffer get(int index) {
+      return items[Objects.checkIndex(index, size)];
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
   }
 }

@@ -22,7 +22,8 @@ public record DescriptorChain(
     long readableBytes,
     long writableBytes) {
   public DescriptorChain {
-    readable = List.copyOf(readable);
-    writable = List.copyOf(writable);
+    // A ring's own chains come with lists nobody else can change; any other list is copied.
+    readable = readable instanceof ChainBuilder.Frozen ? readable : List.copyOf(readable);
+    writable = writable instanceof ChainBuilder.Frozen ? writable : List.copyOf(writable);
   }
 }

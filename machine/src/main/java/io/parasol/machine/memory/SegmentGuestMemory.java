@@ -2,6 +2,8 @@ package io.parasol.machine.memory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -66,6 +68,81 @@ public final class SegmentGuestMemory implements GuestMemory {
   public void write(long gpa, MemorySegment src) throws GuestMemoryException {
     MemoryRange range = find(gpa, src.byteSize());
     MemorySegment.copy(src, 0, range.backing(), gpa - range.gpa(), src.byteSize());
+  }
+
+  // Values and byte arrays straight from the backing memory: the interface's defaults go through a
+  // temporary array and a heap segment per call, which a virtqueue pays for every ring entry and
+  // descriptor it reads (dearest where only the C1 compiler runs, as in parasol run).
+
+  private static final ValueLayout.OfLong LONG_LE =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt INT_LE =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfShort SHORT_LE =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  @Override
+  public void read(long gpa, byte[] dst, int offset, int length) throws GuestMemoryException {
+    java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+    MemoryRange range = find(gpa, length);
+    MemorySegment.copy(
+        range.backing(), ValueLayout.JAVA_BYTE, gpa - range.gpa(), dst, offset, length);
+  }
+
+  @Override
+  public void write(long gpa, byte[] src, int offset, int length) throws GuestMemoryException {
+    java.util.Objects.checkFromIndexSize(offset, length, src.length);
+    MemoryRange range = find(gpa, length);
+    MemorySegment.copy(
+        src, offset, range.backing(), ValueLayout.JAVA_BYTE, gpa - range.gpa(), length);
+  }
+
+  @Override
+  public long readLong(long gpa) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 8);
+    return range.backing().get(LONG_LE, gpa - range.gpa());
+  }
+
+  @Override
+  public int readInt(long gpa) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 4);
+    return range.backing().get(INT_LE, gpa - range.gpa());
+  }
+
+  @Override
+  public short readShort(long gpa) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 2);
+    return range.backing().get(SHORT_LE, gpa - range.gpa());
+  }
+
+  @Override
+  public byte readByte(long gpa) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 1);
+    return range.backing().get(ValueLayout.JAVA_BYTE, gpa - range.gpa());
+  }
+
+  @Override
+  public void writeLong(long gpa, long value) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 8);
+    range.backing().set(LONG_LE, gpa - range.gpa(), value);
+  }
+
+  @Override
+  public void writeInt(long gpa, int value) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 4);
+    range.backing().set(INT_LE, gpa - range.gpa(), value);
+  }
+
+  @Override
+  public void writeShort(long gpa, short value) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 2);
+    range.backing().set(SHORT_LE, gpa - range.gpa(), value);
+  }
+
+  @Override
+  public void writeByte(long gpa, byte value) throws GuestMemoryException {
+    MemoryRange range = find(gpa, 1);
+    range.backing().set(ValueLayout.JAVA_BYTE, gpa - range.gpa(), value);
   }
 
   @Override

@@ -32,6 +32,99 @@ class SegmentGuestMemoryTest {
     assertEquals((short) 0xBEEF, mem.readShort(0x10_0002));
   }
 
+  /**
+   * The direct value and array accessors agree with the interface's defaults (which go through
+   * {@link GuestMemory#read(long, java.lang.foreign.MemorySegment)}) at every offset near a range's
+   * end, including the ones that must fail.
+   */
+  @Test
+  void directAccessorsMatchTheInterfaceDefaults() throws Exception {
+    SegmentGuestMemory mem = holeyMemory();
+    GuestMemory viaSegments =
+        new GuestMemory() {
+          @Override
+          public void read(long gpa, java.lang.foreign.MemorySegment dst)
+              throws GuestMemoryException {
+            mem.read(gpa, dst);
+          }
+
+          @Override
+          public void write(long gpa, java.lang.foreign.MemorySegment src)
+              throws GuestMemoryException {
+            mem.write(gpa, src);
+          }
+
+          @Override
+          public void requireShared(long gpa, long length) {}
+
+          @Override
+          public void requirePrivate(long gpa, long length) {}
+
+          @Override
+          public boolean isRam(long gpa, long length) {
+            return mem.isRam(gpa, length);
+          }
+        };
+    byte[] pattern = new byte[32];
+    for (int i = 0; i < pattern.length; i++) {
+      pattern[i] = (byte) (0x91 + 7 * i);
+    }
+    mem.write(0xFFE0, pattern);
+    for (long gpa = 0xFFE0; gpa < 0x1_0000 + 2; gpa++) {
+      final long at = gpa;
+      for (int width : new int[] {1, 2, 4, 8}) {
+        boolean fits = at + width <= 0x1_0000;
+        Object fast = value(() -> read(mem, at, width));
+        Object slow = value(() -> read(viaSegments, at, width));
+        assertEquals(slow, fast, "width " + width + " at 0x" + Long.toHexString(at));
+        assertEquals(!fits, fast.toString().startsWith("failed: "), "fits at " + at);
+      }
+      byte[] dst = new byte[5];
+      byte[] dstSlow = new byte[5];
+      Object fast =
+          value(
+              () -> {
+                mem.read(at, dst, 1, 3);
+                return java.util.Arrays.toString(dst);
+              });
+      Object slow =
+          value(
+              () -> {
+                viaSegments.read(at, dstSlow, 1, 3);
+                return java.util.Arrays.toString(dstSlow);
+              });
+      assertEquals(slow, fast);
+    }
+    assertThrows(IndexOutOfBoundsException.class, () -> mem.read(0, new byte[4], 2, 3));
+    assertThrows(IndexOutOfBoundsException.class, () -> mem.write(0, new byte[4], -1, 2));
+    mem.writeInt(0x10_0010, 0xCAFE_F00D);
+    assertEquals(0xCAFE_F00D, viaSegments.readInt(0x10_0010));
+    viaSegments.writeLong(0x10_0020, -2L);
+    assertEquals(-2L, mem.readLong(0x10_0020));
+  }
+
+  private interface Access {
+    Object get() throws GuestMemoryException;
+  }
+
+  /** The value read, or the failure's kind, gpa and length as one comparable string. */
+  private static Object value(Access access) {
+    try {
+      return access.get();
+    } catch (GuestMemoryException e) {
+      return "failed: " + e.kind() + "@" + e.gpa() + "+" + e.length();
+    }
+  }
+
+  private static Object read(GuestMemory m, long gpa, int width) throws GuestMemoryException {
+    return switch (width) {
+      case 1 -> m.readByte(gpa);
+      case 2 -> m.readShort(gpa);
+      case 4 -> m.readInt(gpa);
+      default -> m.readLong(gpa);
+    };
+  }
+
   @Test
   void accessOutsideRamFailsWithRangeAndWritesNothing() throws Exception {
     SegmentGuestMemory mem = holeyMemory();

@@ -54,7 +54,9 @@ extract_deb() {
 # Packs directory $1 into a reproducible gzip'd newc cpio $2: sorted names, owner root, mtime 0.
 pack_cpio() {
   local dir=$1 dest=$2 repro=()
-  cpio --help 2>&1 | grep -q -- --reproducible && repro=(--reproducible)
+  # (Not `| grep -q`: under pipefail cpio may die of SIGPIPE when grep stops reading early, and
+  # the archive then silently loses --reproducible.)
+  case "$(cpio --help 2>&1)" in *--reproducible*) repro=(--reproducible) ;; esac
   find "$dir" -exec touch -h -d @0 {} +
   (cd "$dir" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
     cpio -o -H newc -R 0:0 "${repro[@]}" --quiet) | gzip -n -9 > "$dest.tmp"

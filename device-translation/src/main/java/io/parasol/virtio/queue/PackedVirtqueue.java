@@ -147,18 +147,14 @@ public final class PackedVirtqueue implements Virtqueue {
   /** §2.8.7: an indirect table is consecutive descriptors, copied whole; NEXT is unused there. */
   private void readIndirect(long tableGpa, int lenBits, ChainBuilder builder)
       throws GuestMemoryException, VirtqueueException {
-    MemorySegment t = builder.copyIndirectTable(tableGpa, lenBits);
-    long count = t.byteSize() / DESC_BYTES;
-    for (int i = 0; i < count; i++) {
-      long at = (long) DESC_BYTES * i;
-      int flags = Short.toUnsignedInt(t.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 14));
+    long[] t = builder.copyIndirectTable(tableGpa, lenBits);
+    for (int i = 0; i < t.length; i += 2) {
+      long rest = t[i + 1]; // len | id << 32 | flags << 48 in a packed descriptor
+      int flags = (int) (rest >>> 48);
       if ((flags & DESC_F_INDIRECT) != 0) {
         throw new VirtqueueException("indirect descriptor inside an indirect table");
       }
-      builder.add(
-          t.get(ValueLayout.JAVA_LONG_UNALIGNED, at),
-          t.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8),
-          (flags & DESC_F_WRITE) != 0);
+      builder.add(t[i], (int) rest, (flags & DESC_F_WRITE) != 0);
     }
   }
 

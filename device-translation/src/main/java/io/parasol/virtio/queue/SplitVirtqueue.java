@@ -143,19 +143,18 @@ public final class SplitVirtqueue implements Virtqueue {
       throw new VirtqueueException("available ring names descriptor " + head + " of " + size);
     }
     ChainBuilder builder = new ChainBuilder(memory, size + MAX_INDIRECT_DESCRIPTORS);
-    byte[] desc = new byte[DESC_BYTES];
-    MemorySegment d = MemorySegment.ofArray(desc);
     int index = head;
     // §2.7.5.2: a chain is at most the queue size long; a longer walk is a loop.
     for (int walked = 1; ; walked++) {
       if (walked > size) {
         throw new VirtqueueException("descriptor chain from " + head + " loops or exceeds " + size);
       }
-      memory.read(descGpa + (long) DESC_BYTES * index, d);
-      long addr = d.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-      int len = d.get(ValueLayout.JAVA_INT_UNALIGNED, 8);
-      int flags = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, 12));
-      int next = Short.toUnsignedInt(d.get(ValueLayout.JAVA_SHORT_UNALIGNED, 14));
+      long at = descGpa + (long) DESC_BYTES * index;
+      long addr = memory.readLong(at);
+      long rest = memory.readLong(at + 8); // len | flags << 32 | next << 48
+      int len = (int) rest;
+      int flags = (int) (rest >>> 32) & 0xFFFF;
+      int next = (int) (rest >>> 48);
       if (!builder.addFromRing(addr, len, flags, indirect, indirectTables)) {
         break;
       }
@@ -170,18 +169,18 @@ public final class SplitVirtqueue implements Virtqueue {
   /** §2.7.5.3: copies the whole table once, then walks the copy. */
   private void readIndirect(long tableGpa, int lenBits, ChainBuilder builder)
       throws GuestMemoryException, VirtqueueException {
-    MemorySegment t = builder.copyIndirectTable(tableGpa, lenBits);
-    long count = t.byteSize() / DESC_BYTES;
+    long[] t = builder.copyIndirectTable(tableGpa, lenBits);
+    long count = t.length / 2;
     int index = 0;
     for (int walked = 1; ; walked++) {
       if (walked > count) {
         throw new VirtqueueException("indirect chain loops or exceeds " + count);
       }
-      long at = (long) DESC_BYTES * index;
-      long addr = t.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
-      int dlen = t.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8);
-      int flags = Short.toUnsignedInt(t.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 12));
-      int next = Short.toUnsignedInt(t.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 14));
+      long addr = t[2 * index];
+      long rest = t[2 * index + 1];
+      int dlen = (int) rest;
+      int flags = (int) (rest >>> 32) & 0xFFFF;
+      int next = (int) (rest >>> 48);
       if ((flags & DESC_F_INDIRECT) != 0) {
         throw new VirtqueueException("indirect descriptor inside an indirect table");
       }

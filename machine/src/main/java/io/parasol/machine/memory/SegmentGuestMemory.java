@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Guest memory made of {@link MemoryRange ranges} of host memory, such as the memfd mappings an
@@ -83,7 +84,7 @@ public final class SegmentGuestMemory implements GuestMemory {
 
   @Override
   public void read(long gpa, byte[] dst, int offset, int length) throws GuestMemoryException {
-    java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+    Objects.checkFromIndexSize(offset, length, dst.length);
     MemoryRange range = find(gpa, length);
     MemorySegment.copy(
         range.backing(), ValueLayout.JAVA_BYTE, gpa - range.gpa(), dst, offset, length);
@@ -91,7 +92,7 @@ public final class SegmentGuestMemory implements GuestMemory {
 
   @Override
   public void write(long gpa, byte[] src, int offset, int length) throws GuestMemoryException {
-    java.util.Objects.checkFromIndexSize(offset, length, src.length);
+    Objects.checkFromIndexSize(offset, length, src.length);
     MemoryRange range = find(gpa, length);
     MemorySegment.copy(
         src, offset, range.backing(), ValueLayout.JAVA_BYTE, gpa - range.gpa(), length);

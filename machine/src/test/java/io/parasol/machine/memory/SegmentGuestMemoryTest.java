@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +36,8 @@ class SegmentGuestMemoryTest {
 
   /**
    * The direct value and array accessors agree with the interface's defaults (which go through
-   * {@link GuestMemory#read(long, java.lang.foreign.MemorySegment)}) at every offset near a range's
-   * end, including the ones that must fail.
+   * {@link GuestMemory#read(long, MemorySegment)}) at every offset near a range's end, including
+   * the ones that must fail.
    */
   @Test
   void directAccessorsMatchTheInterfaceDefaults() throws Exception {
@@ -43,14 +45,12 @@ class SegmentGuestMemoryTest {
     GuestMemory viaSegments =
         new GuestMemory() {
           @Override
-          public void read(long gpa, java.lang.foreign.MemorySegment dst)
-              throws GuestMemoryException {
+          public void read(long gpa, MemorySegment dst) throws GuestMemoryException {
             mem.read(gpa, dst);
           }
 
           @Override
-          public void write(long gpa, java.lang.foreign.MemorySegment src)
-              throws GuestMemoryException {
+          public void write(long gpa, MemorySegment src) throws GuestMemoryException {
             mem.write(gpa, src);
           }
 
@@ -85,13 +85,13 @@ class SegmentGuestMemoryTest {
           value(
               () -> {
                 mem.read(at, dst, 1, 3);
-                return java.util.Arrays.toString(dst);
+                return Arrays.toString(dst);
               });
       Object slow =
           value(
               () -> {
                 viaSegments.read(at, dstSlow, 1, 3);
-                return java.util.Arrays.toString(dstSlow);
+                return Arrays.toString(dstSlow);
               });
       assertEquals(slow, fast);
     }

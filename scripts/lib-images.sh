@@ -93,26 +93,22 @@ for arg in $(cat /proc/cmdline); do
 done
 export PATH=/bin:/usr/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu/ceph
 workloads="seqread:read:1M:8 seqwrite:write:1M:8 randread:randread:4k:32"
-run_fio() { # NAME RW BS DEPTH SECONDS
-  fio --name=$1 --filename=/dev/vda --thread --direct=1 --ioengine=libaio --rw=$2 \
-    --bs=$3 --iodepth=$4 --size=192M --ramp_time=1 --runtime=$5 --time_based --minimal 2>&1
+run_fio() { # NAME:RW:BS:DEPTH SECONDS: fio's --minimal line for that workload
+  IFS=: read name rw bs depth <<EOF
+$1
+EOF
+  fio --name=$name --filename=/dev/vda --thread --direct=1 --ioengine=libaio --rw=$rw \
+    --bs=$bs --iodepth=$depth --size=192M --ramp_time=1 --runtime=$2 --time_based --minimal 2>&1
 }
 if [ "$warmup" -gt 0 ]; then
-  for w in $workloads; do
-    IFS=: read name rw bs depth <<EOF
-$w
-EOF
-    run_fio warmup-$name $rw $bs $depth $warmup > /dev/null
-  done
+  for w in $workloads; do run_fio $w $warmup > /dev/null; done
   echo "bench-warmup-done=${warmup}s"
 fi
 for w in $workloads; do
-  IFS=: read name rw bs depth <<EOF
-$w
-EOF
-  out=$(run_fio $name $rw $bs $depth $runtime)
-  case $rw in
-    write) echo "$out" | awk -F';' -v n=$name 'NF > 50 { print "BENCH-BLK", n, $48, $49 }' ;;
+  out=$(run_fio $w $runtime)
+  name=${w%%:*}
+  case $w in
+    *:write:*) echo "$out" | awk -F';' -v n=$name 'NF > 50 { print "BENCH-BLK", n, $48, $49 }' ;;
     *) echo "$out" | awk -F';' -v n=$name 'NF > 50 { print "BENCH-BLK", n, $7, $8 }' ;;
   esac
   echo "$out" | grep -v ';' | sed 's/^/fio: /' | head -5

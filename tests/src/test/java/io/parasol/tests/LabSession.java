@@ -25,15 +25,18 @@ final class LabSession {
    * [PARASOL-RUN-OPTION...]}, one bounded {@code parasol run} of the test kernel with {@code
    * target/images/INITRD}. A run that outlives LIMIT seconds, or whose guest kernel panics (it
    * would spin forever), is killed. Its transcript section is {@code == RUN NAME start=EPOCH}, the
-   * run's output, then {@code == RUN NAME exit=STATUS end=EPOCH killed=no|panic|timeout}.
+   * run's output, then {@code == RUN NAME exit=STATUS end=EPOCH killed=no|panic|timeout}. {@code
+   * RUN_PREFIX} (if set) goes before the command, such as {@code ip netns exec NS}; a script may
+   * redefine {@code run_watch PID}, called once a second while the VM runs (a no-op here).
    */
   static final String RUN_FUNCTION =
       """
       set -u
       log=/tmp/parasol-run.log
+      run_watch() { :; }
       run() { name=$1 limit=$2 initrd=target/images/$3; shift 3
         echo "== RUN $name start=$(date +%s)"
-        ./parasol run --memory 512M --serial stdio \
+        ${RUN_PREFIX:-} ./parasol run --memory 512M --serial stdio \
           --kernel target/images/vmlinuz --initrd $initrd "$@" \
           > $log 2>&1 < /dev/null &
         pid=$! waited=0 killed=
@@ -42,6 +45,7 @@ final class LabSession {
             sleep 1; kill -9 $pid; killed=panic; break
           fi
           if [ $waited -ge $limit ]; then kill -9 $pid; killed=timeout; break; fi
+          run_watch $pid
           sleep 1; waited=$((waited + 1))
         done
         wait $pid; status=$?

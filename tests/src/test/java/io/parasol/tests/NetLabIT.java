@@ -1,11 +1,10 @@
 package io.parasol.tests;
 
+import static io.parasol.tests.LabTranscript.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,14 +31,16 @@ class NetLabIT {
   private static String transcript;
 
   /**
-   * The peer's namespace and TAP, the listeners, then one bounded {@code parasol run} in that
-   * namespace (killed at its limit or on a guest panic, as in LinuxLabIT), then what the peer got.
+   * The peer's namespace and TAP, the listeners, then a bounded {@code parasol run} in that
+   * namespace ({@link LabSession#RUN_FUNCTION}) and what the peer got; then the same again with
+   * {@code --bounce}, watching Parasol's mappings while the guest runs.
    */
   private static final String SCRIPT =
-      """
-      set -u
+      LabSession.RUN_FUNCTION
+          + """
       bb=$PWD/target/images/unpacked/busybox/bin/busybox
-      ns=parasol-peer log=/tmp/parasol-net.log
+      ns=parasol-peer
+      RUN_PREFIX="ip netns exec $ns"
       ip netns add $ns
       ip -n $ns link set lo up
       ip -n $ns tuntap add dev ptap0 mode tap
@@ -50,10 +51,15 @@ class NetLabIT {
       # The receiving listener's stdin stays open (a FIFO it holds itself): EOF there would make
       # nc half-close the connection before the guest has sent everything.
       mkfifo /tmp/peer-hold
-      ip netns exec $ns sh -c "exec 3<>/tmp/peer-hold; exec $bb nc -l -p 5000 <&3 > /tmp/peer-got.bin" &
-      receiver=$!
-      ip netns exec $ns $bb nc -l -p 5001 < /tmp/peer-sends.bin > /dev/null &
-      sender=$!
+      # listen FILE: the peer takes what the guest sends on port 5000 into FILE and serves
+      # /tmp/peer-sends.bin on port 5001.
+      listen() {
+        ip netns exec $ns sh -c "exec 3<>/tmp/peer-hold; exec $bb nc -l -p 5000 <&3 > $1" &
+        receiver=$!
+        ip netns exec $ns $bb nc -l -p 5001 < /tmp/peer-sends.bin > /dev/null &
+        sender=$!
+      }
+      listen /tmp/peer-got.bin
       rm -f /tmp/parasol-vcon.log
       # vsock: the host listens on PATH_5000 for the guest, and connects to PATH for guest port
       # 5001 (CONNECT 5001) until the guest listens there and answers.
@@ -70,20 +76,9 @@ class NetLabIT {
         sleep 1; i=$((i + 1))
       done) &
       vsock_sender=$!
-      echo "== RUN net start=$(date +%s)"
-      ip netns exec $ns ./parasol run --memory 512M --serial stdio --no-reboot --tpm none \\
-        --kernel target/images/vmlinuz --initrd target/images/initramfs-vsock.cpio.gz \\
-        --net tap:ptap0 --vconsole file:/tmp/parasol-vcon.log --vsock cid=5,uds=$vs \\
-        --cmdline "console=ttyS0 quiet parasol.test=net-vsock" > $log 2>&1 < /dev/null &
-      pid=$! waited=0 killed=
-      while kill -0 $pid 2>/dev/null; do
-        if grep -q "Kernel panic - not syncing" $log; then sleep 1; kill -9 $pid; killed=panic; break; fi
-        if [ $waited -ge 300 ]; then kill -9 $pid; killed=timeout; break; fi
-        sleep 1; waited=$((waited + 1))
-      done
-      wait $pid; status=$?
-      cat $log
-      echo "== RUN net exit=$status end=$(date +%s) killed=${killed:-no}"
+      run net 300 initramfs-vsock.cpio.gz --no-reboot --tpm none --net tap:ptap0 \\
+        --vconsole file:/tmp/parasol-vcon.log --vsock cid=5,uds=$vs \\
+        --cmdline "console=ttyS0 quiet parasol.test=net-vsock"
       kill $receiver $sender 2>/dev/null; wait $receiver $sender 2>/dev/null
       echo "peer-got-bytes=$(wc -c < /tmp/peer-got.bin)"
       echo "peer-got-sha256=$(sha256sum < /tmp/peer-got.bin | cut -d' ' -f1)"
@@ -95,10 +90,7 @@ class NetLabIT {
       echo "host-vsock-reply=$(head -1 /tmp/host-vsock-reply.txt)"
       # Again in confidential mode (--bounce: the NIC's buffers in a bounce memfd of their own),
       # with the virtio console on a Unix socket that Parasol listens on and a client reads.
-      ip netns exec $ns sh -c "exec 3<>/tmp/peer-hold; exec $bb nc -l -p 5000 <&3 > /tmp/peer-got-2.bin" &
-      receiver=$!
-      ip netns exec $ns $bb nc -l -p 5001 < /tmp/peer-sends.bin > /dev/null &
-      sender=$!
+      listen /tmp/peer-got-2.bin
       sock=/tmp/parasol-vcon.sock
       rm -f $sock /tmp/parasol-vcon-2.log
       (i=0; while [ $i -lt 600 ]; do
@@ -106,23 +98,15 @@ class NetLabIT {
         sleep 0.1; i=$((i + 1))
       done) &
       vcon=$!
-      echo "== RUN bounce start=$(date +%s)"
-      ip netns exec $ns ./parasol run --memory 512M --serial stdio --no-reboot --tpm none \\
-        --kernel target/images/vmlinuz --initrd target/images/initramfs-virtio.cpio.gz \\
-        --net tap:ptap0 --bounce --vconsole unix:$sock \\
-        --cmdline "console=ttyS0 quiet parasol.test=net" > $log 2>&1 < /dev/null &
-      pid=$! waited=0 killed= bounce_maps=
-      while kill -0 $pid 2>/dev/null; do
-        if grep -q "Kernel panic - not syncing" $log; then sleep 1; kill -9 $pid; killed=panic; break; fi
-        if [ $waited -ge 300 ]; then kill -9 $pid; killed=timeout; break; fi
+      # Once the guest has its NIC, Parasol's mappings must hold the NIC's bounce memfd.
+      bounce_maps=
+      run_watch() {
         if [ -z "$bounce_maps" ] && grep -q "net-nic=" $log; then
-          bounce_maps=$(grep -c 'memfd:parasol-bounce-net-ptap0' /proc/$pid/maps)
+          bounce_maps=$(grep -c 'memfd:parasol-bounce-net-ptap0' /proc/$1/maps)
         fi
-        sleep 1; waited=$((waited + 1))
-      done
-      wait $pid; status=$?
-      cat $log
-      echo "== RUN bounce exit=$status end=$(date +%s) killed=${killed:-no}"
+      }
+      run bounce 300 initramfs-virtio.cpio.gz --no-reboot --tpm none --net tap:ptap0 --bounce \\
+        --vconsole unix:$sock --cmdline "console=ttyS0 quiet parasol.test=net"
       echo "bounce-maps=${bounce_maps:-none}"
       kill $receiver $sender 2>/dev/null; wait $receiver $sender 2>/dev/null
       wait $vcon 2>/dev/null
@@ -142,12 +126,7 @@ class NetLabIT {
   }
 
   private static String guestRun(String name) {
-    int start = transcript.indexOf("== RUN " + name + " start=");
-    int end = transcript.indexOf("== RUN " + name + " exit=");
-    assertTrue(start >= 0 && end > start, "no run in:\n" + transcript);
-    String run = transcript.substring(start, transcript.indexOf('\n', end) + 1);
-    assertTrue(run.contains("killed=no"), "the run was killed:\n" + run);
-    return run;
+    return LabTranscript.completedSection(transcript, name);
   }
 
   @Test
@@ -169,12 +148,6 @@ class NetLabIT {
     // What the guest wrote to hvc0 reached the client of --vconsole unix:PATH.
     assertEquals(
         sent, text(transcript, "bounce-vconsole-socket=vconsole: sent ([0-9a-f]{64})"), transcript);
-  }
-
-  private static String text(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    assertTrue(m.find(), regex + " in:\n" + text);
-    return m.group(1);
   }
 
   @Test

@@ -19,10 +19,8 @@ final class ChainBuilder {
   private final GuestMemory memory;
   // Arrays rather than lists: a chain of a few hundred descriptors (a 1 MiB request in 4 KiB
   // pages) is built on every request, and build() hands them over without a copy.
-  private Buffer[] readable = new Buffer[4];
-  private Buffer[] writable = new Buffer[4];
-  private int readableCount;
-  private int writableCount;
+  private final Collector readable = new Collector();
+  private final Collector writable = new Collector();
   private long readableBytes;
   private long writableBytes;
   private int descriptors;
@@ -107,7 +105,7 @@ final class ChainBuilder {
           "descriptor chain longer than " + maxDescriptors + " descriptors (a loop?)");
     }
     long length = Integer.toUnsignedLong(lengthBits);
-    if (!deviceWritable && writableCount > 0) {
+    if (!deviceWritable && writable.size > 0) {
       // §2.7.4.2 / §2.8.4.1: the driver puts device-writable descriptors after readable ones.
       throw new VirtqueueException("a device-readable descriptor follows a device-writable one");
     }
@@ -130,17 +128,7 @@ final class ChainBuilder {
     long at = gpa;
     while (remaining > 0) {
       int piece = (int) Math.min(remaining, 1 << 30);
-      if (deviceWritable) {
-        if (writableCount == writable.length) {
-          writable = grown(writable);
-        }
-        writable[writableCount++] = new Buffer(at, piece);
-      } else {
-        if (readableCount == readable.length) {
-          readable = grown(readable);
-        }
-        readable[readableCount++] = new Buffer(at, piece);
-      }
+      (deviceWritable ? writable : readable).add(new Buffer(at, piece));
       at += piece;
       remaining -= piece;
     }
@@ -156,21 +144,30 @@ final class ChainBuilder {
     return descriptors;
   }
 
-  private static Buffer[] grown(Buffer[] items) {
-    Buffer[] bigger = new Buffer[items.length * 2];
-    System.arraycopy(items, 0, bigger, 0, items.length);
-    return bigger;
-  }
-
   /** The chain; the builder is done with (its arrays now belong to the chain's lists). */
   DescriptorChain build(int id, int ringSlots) {
     return new DescriptorChain(
         id,
         ringSlots,
-        new Frozen(readable, readableCount),
-        new Frozen(writable, writableCount),
+        new Frozen(readable.items, readable.size),
+        new Frozen(writable.items, writable.size),
         readableBytes,
         writableBytes);
+  }
+
+  /** A growing array of buffers. */
+  private static final class Collector {
+    private Buffer[] items = new Buffer[4];
+    private int size;
+
+    void add(Buffer b) {
+      if (size == items.length) {
+        Buffer[] bigger = new Buffer[size * 2]; // (not Arrays.copyOf: reflective under C1)
+        System.arraycopy(items, 0, bigger, 0, size);
+        items = bigger;
+      }
+      items[size++] = b;
+    }
   }
 
   /**

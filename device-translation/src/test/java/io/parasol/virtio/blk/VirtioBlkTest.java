@@ -82,6 +82,11 @@ class VirtioBlkTest {
           false);
     }
 
+    /** One split queue over {@code backend} (serving {@code image}), guest buffers in place. */
+    static Rig direct(Path image, BlockBackend backend, HostBufferPool pool, boolean onIoThread) {
+      return new Rig(image, 1, false, false, false, pool, true, backend, onIoThread);
+    }
+
     /**
      * Over {@code backend}, which serves {@code image}; {@code direct}: the device hands guest
      * buffers to the backend; {@code onIoThread}: notifications come as a transport's I/O thread's.
@@ -256,17 +261,7 @@ class VirtioBlkTest {
             VirtioBlk.poolBytesFor(new VirtioBlk.Options("d", 1, 64, false)));
     pool.region().fill((byte) 0x5A);
     Path file = image(DISK_BYTES);
-    rig =
-        new Rig(
-            file,
-            1,
-            false,
-            false,
-            false,
-            pool,
-            true,
-            RawImageFile.open(file, false, threads),
-            threads == 0);
+    rig = Rig.direct(file, RawImageFile.open(file, false, threads), pool, threads == 0);
     byte[] data = pattern(5 * 4096 + 512, 7);
     byte[] w =
         rig.call(
@@ -333,7 +328,7 @@ class VirtioBlkTest {
   void contiguousRequestsOfOneDrainReachTheBackendAsOneOperation() throws Exception {
     Path file = image(DISK_BYTES);
     RecordingBackend backend = new RecordingBackend(RawImageFile.open(file, false, 0));
-    rig = new Rig(file, 1, false, false, false, null, true, backend, true);
+    rig = Rig.direct(file, backend, null, true);
     byte[] data = pattern(4 * 8192, 3);
     // Four sequential writes, then one elsewhere, a flush, and two sequential writes again.
     List<Integer> ids = new ArrayList<>();
@@ -389,7 +384,7 @@ class VirtioBlkTest {
   void aShortMergedReadFailsOnlyTheRequestsItDidNotReach() throws Exception {
     Path file = image(DISK_BYTES);
     RecordingBackend backend = new RecordingBackend(RawImageFile.open(file, false, 0));
-    rig = new Rig(file, 1, false, false, false, null, true, backend, true);
+    rig = Rig.direct(file, backend, null, true);
     backend.readLimit = 8192 + 4096; // the first request whole, the second half
     List<Integer> reads = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -410,8 +405,7 @@ class VirtioBlkTest {
   @Test
   void aDrainOnTheIoThreadSignalsItsBatchOnce() throws Exception {
     Path file = image(DISK_BYTES);
-    rig =
-        new Rig(file, 1, false, false, false, null, true, RawImageFile.open(file, false, 0), true);
+    rig = Rig.direct(file, RawImageFile.open(file, false, 0), null, true);
     MockDriver d = rig.drivers.get(0);
     for (int i = 0; i < 10; i++) {
       byte[] header = new byte[16];
@@ -589,8 +583,7 @@ class VirtioBlkTest {
   @Test
   void aDeviceOnGuestBuffersInPlaceOffersNoSizeMax() throws Exception {
     Path file = image(DISK_BYTES);
-    rig =
-        new Rig(file, 1, false, false, false, null, true, RawImageFile.open(file, false, 0), true);
+    rig = Rig.direct(file, RawImageFile.open(file, false, 0), null, true);
     assertEquals(0, rig.blk.deviceFeatures() & (1L << VirtioBlk.F_SIZE_MAX));
   }
 

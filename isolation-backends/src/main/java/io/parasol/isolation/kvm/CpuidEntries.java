@@ -5,6 +5,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import io.parasol.isolation.kvm.sys.KvmAbi;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,7 +115,7 @@ final class CpuidEntries {
       return this;
     }
     byte[] ascii = new byte[BRAND_BYTES];
-    byte[] b = brand.strip().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] b = brand.strip().getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(b, 0, ascii, 0, Math.min(b.length, BRAND_BYTES - 1));
     MemorySegment regs = MemorySegment.ofArray(ascii);
     List<Entry> out = new ArrayList<>(entries.size() + 3);
@@ -136,8 +139,8 @@ final class CpuidEntries {
     return new CpuidEntries(out);
   }
 
-  private static final java.lang.foreign.ValueLayout.OfInt JAVA_INT_UNALIGNED_LE =
-      java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt JAVA_INT_UNALIGNED_LE =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   /** The entry for {@code function}/{@code index}, or null. */
   Entry find(int function, int index) {

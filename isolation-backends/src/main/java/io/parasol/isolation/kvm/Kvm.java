@@ -6,8 +6,11 @@ import io.parasol.isolation.kvm.sys.Errno;
 import io.parasol.isolation.kvm.sys.ErrnoException;
 import io.parasol.isolation.kvm.sys.KvmAbi;
 import io.parasol.isolation.kvm.sys.LibC;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -175,13 +178,13 @@ public final class Kvm implements AutoCloseable {
 
   /** The host's processor name ({@code model name} in /proc/cpuinfo), or null. */
   static String hostProcessorName() {
-    try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+    try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
       return lines
           .filter(l -> l.startsWith("model name"))
           .map(l -> l.substring(l.indexOf(':') + 1).strip())
           .findFirst()
           .orElse(null);
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return null; // the guest sees KVM's (empty) brand leaves
     }
   }

@@ -2,6 +2,8 @@ package io.parasol.tools.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -55,8 +57,23 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  public static void main(String[] args) {
+  /**
+   * Where relative paths on the command line resolve: null for the process's own working directory;
+   * a restored {@link Standby} sets its caller's, which Java's {@code user.dir} cannot follow.
+   */
+  static volatile Path callerDirectory;
+
+  public static void main(String[] args) throws Exception {
+    if (args.length >= 2 && args[0].equals("--standby")) {
+      System.exit(Standby.run(args[1], Arrays.copyOfRange(args, 2, args.length)));
+    }
     System.exit(execute(args));
+  }
+
+  /** A command-line path: relative ones against {@link #callerDirectory} when it is set. */
+  static Path path(String value) {
+    Path base = callerDirectory;
+    return base == null ? Path.of(value) : base.resolve(value);
   }
 
   /** The first word that is not an option ({@code --log-level} takes the next word), or null. */
@@ -96,6 +113,8 @@ public final class Main implements Runnable {
     } else {
       commands.forEach((name, command) -> cli.addSubcommand(name, command.get()));
     }
+    // After the subcommands: picocli gives a converter to the commands registered so far.
+    cli.registerConverter(Path.class, Main::path);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

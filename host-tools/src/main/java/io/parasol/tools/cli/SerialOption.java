@@ -46,7 +46,7 @@ record SerialOption(String spec) {
     if (spec.equals("none")) {
       return null;
     }
-    Path path = Path.of(spec.substring(5));
+    Path path = Main.path(spec.substring(5));
     return spec.startsWith("file:")
         ? new FileSerialBackend(path)
         : new UnixSocketSerialBackend(path);

@@ -91,7 +91,7 @@ final class VirtioDevices implements AutoCloseable {
                 + value
                 + "'");
       }
-      return new DiskOption(Path.of(file), ro, vhost, queues);
+      return new DiskOption(Main.path(file), ro, vhost, queues);
     }
   }
 

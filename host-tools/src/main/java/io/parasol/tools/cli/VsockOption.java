@@ -40,6 +40,6 @@ record VsockOption(long cid, Path uds) {
     if (cid == null || uds == null) {
       throw new IllegalArgumentException(USAGE + ", not '" + value + "'");
     }
-    return new VsockOption(cid, Path.of(uds));
+    return new VsockOption(cid, Main.path(uds));
   }
 }

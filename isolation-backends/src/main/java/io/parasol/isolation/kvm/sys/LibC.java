@@ -58,13 +58,16 @@ public final class LibC {
   static final long SYS_IOCTL = 16;
   static final long SYS_GETPID = 39;
   static final long SYS_FTRUNCATE = 77;
+  static final long SYS_CHDIR = 80;
   static final long SYS_RT_SIGTIMEDWAIT = 128;
+  static final long SYS_PRCTL = 157;
   static final long SYS_GETTID = 186;
   static final long SYS_TGKILL = 234;
   static final long SYS_EVENTFD2 = 290;
   static final long SYS_MEMFD_CREATE = 319;
 
   private static final int EINTR = 4;
+  private static final int PR_SET_PDEATHSIG = 1;
 
   private static final Linker LINKER = Linker.nativeLinker();
 
@@ -331,5 +334,19 @@ public final class LibC {
    */
   public static void tgkill(int pid, int tid, int signal) throws ErrnoException {
     checked("tgkill", (a, c) -> syscall(c, SYS_TGKILL, pid, tid, signal));
+  }
+
+  /**
+   * chdir(2): the process's working directory, which relative paths given to the kernel resolve
+   * against. Java's own {@code user.dir} (and so {@code Path.toAbsolutePath}) keeps its value.
+   */
+  public static void chdir(String path) throws ErrnoException {
+    checked("chdir " + path, (a, c) -> syscall(c, SYS_CHDIR, a.allocateFrom(path).address(), 0, 0));
+  }
+
+  /** prctl(PR_SET_PDEATHSIG): the signal this process gets when its parent ends. */
+  public static void setParentDeathSignal(int signal) throws ErrnoException {
+    checked(
+        "prctl(PR_SET_PDEATHSIG)", (a, c) -> syscall(c, SYS_PRCTL, PR_SET_PDEATHSIG, signal, 0));
   }
 }

@@ -1,0 +1,129 @@
+# Start-up snapshots for `parasol run`, sourced by the launcher (which sets parasol_root, cp,
+# caller_dir and the run_jvm array).
+#
+# Where the CPU is slow (the nested lab emulates it), starting the JVM, linking its native calls
+# and building the CLI take seconds before a VM exists. `parasol prepare` therefore also starts a
+# `run` JVM in standby (io.parasol.tools.cli.Standby: it trains on the ten-byte guest, then waits
+# for a request) and checkpoints it with CRIU; `parasol run` restores that process, hands it the
+# caller's standard streams and command line, and reports its exit code, as the JDK's CRaC or a
+# serverless platform's snapshot start does. The snapshot is used only where it was made: it
+# records the kernel, the CPU and the build, and a restore that fails for any reason falls back to
+# an ordinary JVM start with one line saying why; PARASOL_SNAPSHOT=0 turns it off. Needs root and a kernel that CRIU accepts
+# (`criu check`); elsewhere nothing changes.
+
+snapshot_dir() { echo "$parasol_root/host-tools/target/snapshot-$1"; }
+
+# What a snapshot must match: the kernel, the CPU, the JVM and its options, and the build.
+snapshot_stamp() {
+  local aot=$1
+  {
+    uname -r
+    grep -m1 '^flags' /proc/cpuinfo
+    printf '%s\n' "${run_jvm[@]}" "$cp"
+    stat -c '%n %s %Y' "$parasol_root/host-tools/target/host-tools.jar" "$aot" 2> /dev/null
+  } | cksum
+}
+
+# snapshot_unusable: why a snapshot cannot be made or used here, on stdout; nothing if it can.
+snapshot_unusable() {
+  if [ "${PARASOL_SNAPSHOT:-1}" = 0 ]; then
+    echo "PARASOL_SNAPSHOT=0"
+  elif [ "$(id -u)" != 0 ]; then
+    echo "not root"
+  elif ! command -v criu > /dev/null || ! command -v unshare > /dev/null; then
+    echo "no criu"
+  elif [ -n "${PARASOL_JAVA_OPTIONS:-}" ]; then
+    echo "PARASOL_JAVA_OPTIONS is set"
+  fi
+}
+
+# snapshot_make NAME AOT TRAINING-ARGS...: a standby `run` JVM trained on TRAINING-ARGS, dumped.
+snapshot_make() {
+  local name=$1 aot=$2
+  shift 2
+  local dir
+  dir=$(snapshot_dir "$name")
+  rm -rf "$dir"
+  mkdir -p "$dir/img"
+  : > "$dir/in"
+  : > "$dir/out"
+  : > "$dir/err"
+  : > "$dir/request"
+  local jvm=("${run_jvm[@]}")
+  [ -f "$aot" ] && jvm+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
+  # Its own PID namespace, so restored copies never collide on their PID (CRIU needs the JVM to
+  # lead its session there), and its own time namespace, so CRIU carries the monotonic clock
+  # over and the JVM's timers stay true.
+  unshare --pid --time --fork --kill-child setsid \
+    "${jvm[@]}" -cp "$cp" io.parasol.tools.cli.Main --standby "$dir/request" \
+    run --serial none "$@" < "$dir/in" > "$dir/out" 2> "$dir/err" &
+  local holder=$! java="" i
+  for i in $(seq 1 6000); do
+    if grep -q 'standby ready' "$dir/out"; then
+      java=$(pgrep -P "$holder" || true)
+      break
+    fi
+    kill -0 "$holder" 2> /dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$java" ]; then
+    kill "$holder" 2> /dev/null || true
+    wait "$holder" 2> /dev/null || true
+    echo "parasol: no start-up snapshot ($name): the standby JVM did not get ready; see $dir/err" >&2
+    return 1
+  fi
+  if ! criu dump -t "$java" -D "$dir/img" -o dump.log > /dev/null 2>&1; then
+    kill "$holder" 2> /dev/null || true
+    wait "$holder" 2> /dev/null || true
+    echo "parasol: no start-up snapshot ($name): criu dump failed; see $dir/img/dump.log" >&2
+    rm -rf "$dir/img"
+    return 1
+  fi
+  wait "$holder" 2> /dev/null || true
+  snapshot_stamp "$aot" > "$dir/stamp"
+  echo "parasol: start-up snapshot $name: $(du -sh "$dir/img" | cut -f1)" >&2
+}
+
+# snapshot_run NAME AOT ARGS...: runs `parasol ARGS` from the snapshot and exits with its code.
+# Returns (status 0) when there is no snapshot to use, or it did not restore: start the JVM then.
+snapshot_run() {
+  local name=$1 aot=$2
+  shift 2
+  local dir
+  dir=$(snapshot_dir "$name")
+  [ -f "$dir/stamp" ] && [ -z "$(snapshot_unusable)" ] || return 0
+  [ "$(cat "$dir/stamp")" = "$(snapshot_stamp "$aot")" ] || return 0
+  local work
+  work=$(mktemp -d /tmp/parasol-run.XXXXXX)
+  printf '%s\0' parasol-request-1 "$caller_dir" "$work/status" "$@" > "$work/request"
+  local key=${dir#/}
+  # CRIU puts the caller's streams and request in place of the standby's (matched by path). A
+  # background job's standard input would be /dev/null: it gets the caller's through fd 4.
+  exec 4<&0
+  criu restore -D "$dir/img" -W "$work" -o restore.log \
+    --inherit-fd "fd[0]:$key/in" --inherit-fd "fd[1]:$key/out" \
+    --inherit-fd "fd[2]:$key/err" --inherit-fd "fd[3]:$key/request" \
+    0<&4 3< "$work/request" 4<&- &
+  local criu_pid=$! rc
+  exec 4<&-
+  # Killing the launcher ends CRIU; the restored process then stops its VM (parent-death signal).
+  trap 'kill "$criu_pid" 2> /dev/null' INT TERM HUP
+  wait "$criu_pid" && rc=0 || rc=$?
+  while kill -0 "$criu_pid" 2> /dev/null; do
+    wait "$criu_pid" && rc=0 || rc=$?
+  done
+  trap - INT TERM HUP
+  if [ -s "$work/status" ]; then
+    rc=$(cat "$work/status")
+    rm -rf "$work"
+    exit "$rc"
+  fi
+  if grep -q 'Restore finished successfully' "$work/restore.log" 2> /dev/null; then
+    echo "parasol: the run ended without an exit code (CRIU status $rc)" >&2
+    rm -rf "$work"
+    exit 12
+  fi
+  echo "parasol: the start-up snapshot did not restore (CRIU status $rc, log kept in" \
+    "$work/restore.log); starting the JVM" >&2
+  return 0
+}

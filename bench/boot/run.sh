@@ -40,7 +40,7 @@ qemu_common+=" -kernel $KERNEL -initrd $INITRD -append $(printf %q "$CMDLINE")"
 declare -A commands=(
   [qemu-microvm]="$qemu_common -M microvm,rtc=on"
   [qemu-q35]="$qemu_common -M q35 -vga none -nic none"
-  [parasol-cold]="PARASOL_SNAPSHOT=0 ./parasol run --memory 512M --cpus $CPUS --tpm none --kernel $KERNEL --initrd $INITRD --cmdline $(printf %q "$CMDLINE")"
+  [parasol-cold]="env PARASOL_SNAPSHOT=0 ./parasol run --memory 512M --cpus $CPUS --tpm none --kernel $KERNEL --initrd $INITRD --cmdline $(printf %q "$CMDLINE")"
   [parasol]="./parasol run --memory 512M --cpus $CPUS --tpm none --kernel $KERNEL --initrd $INITRD --cmdline $(printf %q "$CMDLINE")"
 )
 order=(qemu-microvm qemu-q35 parasol parasol-cold)

@@ -2,33 +2,43 @@
 #   find_jdk25    sets JAVA_HOME to a JDK 25 or newer, or explains and returns 1
 #   ensure_tools  installs the Debian packages the build and tests need, if missing
 
-parasol_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# (Builtins only, here and in find_jdk25: `parasol run` starts with them, and where the CPU is
+# emulated every process started costs tens of milliseconds.)
+lib_dir=${BASH_SOURCE[0]%/*}
+[ "$lib_dir" = "${BASH_SOURCE[0]}" ] && lib_dir=.
+parasol_root=$(cd "$lib_dir/.." && pwd)
+unset lib_dir
 
-# The major version of the JDK in $1 (a JAVA_HOME), or nothing.
-jdk_major() {
-  local home=$1 v=""
+# Sets jdk_major to the major version of the JDK in $1 (a JAVA_HOME), or to nothing.
+jdk_major_of() {
+  local home=$1 v="" line
+  jdk_major=""
   [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 0
   if [ -f "$home/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+        v=${BASH_REMATCH[1]}
+        break
+      fi
+    done < "$home/release"
   fi
   if [ -z "$v" ]; then
     v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
   fi
-  echo "$v"
+  jdk_major=$v
 }
 
 find_jdk25() {
-  local candidates=() c major
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/lib/jvm/* "$HOME"/.sdkman/candidates/java/*; do
-    [ -d "$c" ] && candidates+=("$c")
-  done
-  if command -v javac >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
-  fi
-  for c in "${candidates[@]}"; do
-    major=$(jdk_major "$c")
-    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
+  local c
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/lib/jvm/* \
+    "$HOME"/.sdkman/candidates/java/* javac-on-path; do
+    if [ "$c" = javac-on-path ]; then
+      command -v javac >/dev/null 2>&1 || continue
+      c=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    fi
+    [ -n "$c" ] && [ -d "$c" ] || continue
+    jdk_major_of "$c"
+    if [ -n "$jdk_major" ] && [ "$jdk_major" -ge 25 ]; then
       export JAVA_HOME=$c
       return 0
     fi

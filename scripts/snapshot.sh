@@ -13,22 +13,26 @@
 
 snapshot_dir() { echo "$parasol_root/host-tools/target/snapshot-$1"; }
 
-# What a snapshot must match: the kernel, the CPU, the JVM and its options, and the build.
+# Sets stamp to what a snapshot must match: the kernel, the CPU, the JVM and its options, the
+# class path. (Builtins only: this runs on the way to every `run`.) The build must also be older
+# than the snapshot (snapshot_run compares the times).
 snapshot_stamp() {
-  local aot=$1
-  {
-    uname -r
-    grep -m1 '^flags' /proc/cpuinfo
-    printf '%s\n' "${run_jvm[@]}" "$cp"
-    stat -c '%n %s %Y' "$parasol_root/host-tools/target/host-tools.jar" "$aot" 2> /dev/null
-  } | cksum
+  local release="" flags="" line
+  read -r release < /proc/sys/kernel/osrelease || true
+  while IFS= read -r line; do
+    if [[ $line == flags* ]]; then
+      flags=$line
+      break
+    fi
+  done < /proc/cpuinfo
+  printf -v stamp '%s\n' "$release" "$flags" "${run_jvm[@]}" "$cp"
 }
 
 # snapshot_unusable: why a snapshot cannot be made or used here, on stdout; nothing if it can.
 snapshot_unusable() {
   if [ "${PARASOL_SNAPSHOT:-1}" = 0 ]; then
     echo "PARASOL_SNAPSHOT=0"
-  elif [ "$(id -u)" != 0 ]; then
+  elif [ "$EUID" != 0 ]; then
     echo "not root"
   elif ! command -v criu > /dev/null || ! command -v unshare > /dev/null; then
     echo "no criu"
@@ -44,7 +48,7 @@ snapshot_make() {
   local dir
   dir=$(snapshot_dir "$name")
   rm -rf "$dir"
-  mkdir -p "$dir/img"
+  mkdir -p "$dir/img" "$dir/runs"
   : > "$dir/in"
   : > "$dir/out"
   : > "$dir/err"
@@ -80,7 +84,8 @@ snapshot_make() {
     return 1
   fi
   wait "$holder" 2> /dev/null || true
-  snapshot_stamp "$aot" > "$dir/stamp"
+  snapshot_stamp
+  printf '%s' "$stamp" > "$dir/stamp"
   echo "parasol: start-up snapshot $name: $(du -sh "$dir/img" | cut -f1)" >&2
 }
 
@@ -91,19 +96,28 @@ snapshot_run() {
   shift 2
   local dir
   dir=$(snapshot_dir "$name")
-  [ -f "$dir/stamp" ] && [ -z "$(snapshot_unusable)" ] || return 0
-  [ "$(cat "$dir/stamp")" = "$(snapshot_stamp "$aot")" ] || return 0
-  local work
-  work=$(mktemp -d /tmp/parasol-run.XXXXXX)
-  printf '%s\0' parasol-request-1 "$caller_dir" "$work/status" "$@" > "$work/request"
+  # No process is started on the way to CRIU: not even a $(...) subshell.
+  [ -f "$dir/stamp" ] && [ "$dir/stamp" -nt "$parasol_root/host-tools/target/host-tools.jar" ] ||
+    return 0
+  [ ! -f "$aot" ] || [ "$dir/stamp" -nt "$aot" ] || return 0
+  if [ "${PARASOL_SNAPSHOT:-1}" = 0 ] || [ "$EUID" != 0 ] || [ -n "${PARASOL_JAVA_OPTIONS:-}" ]; then
+    return 0
+  fi
+  local stored="" stamp
+  IFS= read -r -d '' stored < "$dir/stamp" || true
+  snapshot_stamp
+  [ "$stored" = "$stamp" ] || return 0
+  local work=$dir/runs/$$
+  printf '%s\0' parasol-request-1 "$caller_dir" "$work.status" "$@" > "$work.request"
+  : > "$work.status"
   local key=${dir#/}
   # CRIU puts the caller's streams and request in place of the standby's (matched by path). A
   # background job's standard input would be /dev/null: it gets the caller's through fd 4.
   exec 4<&0
-  criu restore -D "$dir/img" -W "$work" -o restore.log \
+  criu restore -D "$dir/img" -W "$dir/runs" -o "$$.log" \
     --inherit-fd "fd[0]:$key/in" --inherit-fd "fd[1]:$key/out" \
     --inherit-fd "fd[2]:$key/err" --inherit-fd "fd[3]:$key/request" \
-    0<&4 3< "$work/request" 4<&- &
+    0<&4 3< "$work.request" 4<&- &
   local criu_pid=$! rc
   exec 4<&-
   # Killing the launcher ends CRIU; the restored process then stops its VM (parent-death signal).
@@ -113,17 +127,18 @@ snapshot_run() {
     wait "$criu_pid" && rc=0 || rc=$?
   done
   trap - INT TERM HUP
-  if [ -s "$work/status" ]; then
-    rc=$(cat "$work/status")
-    rm -rf "$work"
+  if [ -s "$work.status" ]; then
+    read -r rc < "$work.status"
+    rm -f "$work".*
     exit "$rc"
   fi
-  if grep -q 'Restore finished successfully' "$work/restore.log" 2> /dev/null; then
+  if grep -q 'Restore finished successfully' "$work.log" 2> /dev/null; then
     echo "parasol: the run ended without an exit code (CRIU status $rc)" >&2
-    rm -rf "$work"
+    rm -f "$work".*
     exit 12
   fi
   echo "parasol: the start-up snapshot did not restore (CRIU status $rc, log kept in" \
-    "$work/restore.log); starting the JVM" >&2
+    "$work.log); starting the JVM" >&2
+  rm -f "$work.request" "$work.status"
   return 0
 }

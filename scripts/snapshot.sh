@@ -3,15 +3,15 @@
 #
 # Where the CPU is slow (the nested lab emulates it), starting the JVM, linking its native calls
 # and building the CLI take seconds before a VM exists. `parasol prepare` therefore also starts a
-# `run` JVM in standby (io.parasol.tools.cli.Standby: it trains on the ten-byte guest, then waits
-# for a request) and checkpoints it with CRIU; `parasol run` restores that process, hands it the
+# `run` JVM in standby (io.parasol.tools.cli.Standby: it trains on a boot of the demo guest, or
+# of the ten-byte guest where that is not built, then waits for a request) and checkpoints it
+# with CRIU; `parasol run` restores that process, hands it the
 # caller's standard streams and command line, and reports its exit code, as the JDK's CRaC or a
 # serverless platform's snapshot start does. The snapshot is used only where it was made: it
 # records the kernel, the CPU and the build, and a restore that fails for any reason falls back to
-# an ordinary JVM start with one line saying why; PARASOL_SNAPSHOT=0 turns it off. Needs root and a kernel that CRIU accepts
+# an ordinary JVM start with one line saying why; PARASOL_SNAPSHOT=0 turns it off, =require
+# makes not using it an error. Needs root and a kernel that CRIU accepts
 # (`criu check`); elsewhere nothing changes.
-
-snapshot_dir() { echo "$parasol_root/host-tools/target/snapshot-$1"; }
 
 # Sets stamp to what a snapshot must match: the kernel, the CPU, the JVM and its options, the
 # class path. (Builtins only: this runs on the way to every `run`.) The build must also be older
@@ -45,8 +45,7 @@ snapshot_unusable() {
 snapshot_make() {
   local name=$1 aot=$2
   shift 2
-  local dir
-  dir=$(snapshot_dir "$name")
+  local dir=$parasol_root/host-tools/target/snapshot-$name
   rm -rf "$dir"
   mkdir -p "$dir/img" "$dir/runs"
   : > "$dir/in"
@@ -91,42 +90,62 @@ snapshot_make() {
 
 # snapshot_run NAME AOT ARGS...: runs `parasol ARGS` from the snapshot and exits with its code.
 # Returns (status 0) when there is no snapshot to use, or it did not restore: start the JVM then.
+# PARASOL_SNAPSHOT=require makes either an error (exit status 1) instead.
 snapshot_run() {
   local name=$1 aot=$2
   shift 2
-  local dir
-  dir=$(snapshot_dir "$name")
+  local dir=$parasol_root/host-tools/target/snapshot-$name
   # No process is started on the way to CRIU: not even a $(...) subshell.
-  [ -f "$dir/stamp" ] && [ "$dir/stamp" -nt "$parasol_root/host-tools/target/host-tools.jar" ] ||
+  if [ "${PARASOL_SNAPSHOT:-1}" = 0 ]; then
     return 0
-  [ ! -f "$aot" ] || [ "$dir/stamp" -nt "$aot" ] || return 0
-  if [ "${PARASOL_SNAPSHOT:-1}" = 0 ] || [ "$EUID" != 0 ] || [ -n "${PARASOL_JAVA_OPTIONS:-}" ]; then
-    return 0
+  elif [ ! -f "$dir/stamp" ]; then
+    snapshot_skip "none made for this build (parasol prepare makes it, as root, where CRIU works)"
+  elif [ "$dir/stamp" -ot "$parasol_root/host-tools/target/host-tools.jar" ] ||
+    { [ -f "$aot" ] && [ "$dir/stamp" -ot "$aot" ]; }; then
+    snapshot_skip "it is older than the build"
+  elif [ "$EUID" != 0 ]; then
+    snapshot_skip "restoring it needs root"
+  elif [ -n "${PARASOL_JAVA_OPTIONS:-}" ]; then
+    snapshot_skip "PARASOL_JAVA_OPTIONS is set"
+  else
+    local stored="" stamp
+    IFS= read -r -d '' stored < "$dir/stamp" || true
+    snapshot_stamp
+    if [ "$stored" != "$stamp" ]; then
+      snapshot_skip "it was made for another kernel, CPU or JVM"
+    else
+      snapshot_restore "$dir" "$@"
+    fi
   fi
-  local stored="" stamp
-  IFS= read -r -d '' stored < "$dir/stamp" || true
-  snapshot_stamp
-  [ "$stored" = "$stamp" ] || return 0
-  local work=$dir/runs/$$
+}
+
+snapshot_skip() {
+  if [ "${PARASOL_SNAPSHOT:-}" = require ]; then
+    echo "parasol: PARASOL_SNAPSHOT=require, but no start-up snapshot can be used: $1" >&2
+    exit 1
+  fi
+}
+
+# snapshot_restore DIR ARGS...: the restore itself; exits, or returns when it did not restore.
+snapshot_restore() {
+  local dir=$1
+  shift
+  local work=$dir/runs/$$ key=${dir#/} rc
   printf '%s\0' parasol-request-1 "$caller_dir" "$work.status" "$@" > "$work.request"
   : > "$work.status"
-  local key=${dir#/}
   # CRIU puts the caller's streams and request in place of the standby's (matched by path). A
-  # background job's standard input would be /dev/null: it gets the caller's through fd 4.
+  # background job's standard input would be /dev/null: it gets the caller's through fd 4. The
+  # launcher waits; if it is killed, even by SIGKILL, CRIU gets SIGTERM (setpriv's parent-death
+  # signal), and the restored process SIGINT (its own), on which it stops its VM as for Ctrl-C.
   exec 4<&0
-  criu restore -D "$dir/img" -W "$dir/runs" -o "$$.log" \
+  setpriv --pdeathsig TERM \
+    criu restore -D "$dir/img" -W "$dir/runs" -o "$$.log" \
     --inherit-fd "fd[0]:$key/in" --inherit-fd "fd[1]:$key/out" \
     --inherit-fd "fd[2]:$key/err" --inherit-fd "fd[3]:$key/request" \
     0<&4 3< "$work.request" 4<&- &
-  local criu_pid=$! rc
+  local criu_pid=$!
   exec 4<&-
-  # Killing the launcher ends CRIU; the restored process then stops its VM (parent-death signal).
-  trap 'kill "$criu_pid" 2> /dev/null' INT TERM HUP
   wait "$criu_pid" && rc=0 || rc=$?
-  while kill -0 "$criu_pid" 2> /dev/null; do
-    wait "$criu_pid" && rc=0 || rc=$?
-  done
-  trap - INT TERM HUP
   if [ -s "$work.status" ]; then
     read -r rc < "$work.status"
     rm -f "$work".*
@@ -137,8 +156,8 @@ snapshot_run() {
     rm -f "$work".*
     exit 12
   fi
+  snapshot_skip "it did not restore (CRIU status $rc, log in $work.log)"
   echo "parasol: the start-up snapshot did not restore (CRIU status $rc, log kept in" \
     "$work.log); starting the JVM" >&2
   rm -f "$work.request" "$work.status"
-  return 0
 }

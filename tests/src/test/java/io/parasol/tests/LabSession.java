@@ -54,15 +54,15 @@ final class LabSession {
       }
       """;
 
+  /** A run's last line (see {@link #RUN_FUNCTION}) with {@code parasol run}'s triple-fault code. */
+  private static final Pattern TRIPLE_FAULTED_RUN =
+      Pattern.compile("^== RUN \\S+ exit=11 ", Pattern.MULTILINE);
+
   /**
    * Builds the guest images and runs {@code script} with {@code sh -c} in the project's root,
    * failing the test if it exits non-zero or outlives {@code timeLimitSeconds}; returns its output.
    * Skips (a JUnit assumption) when {@code -Dparasol.lab=false} is given.
    */
-  /** A run's last line (see {@link #RUN_FUNCTION}) with {@code parasol run}'s triple-fault code. */
-  private static final Pattern TRIPLE_FAULTED_RUN =
-      Pattern.compile("^== RUN \\S+ exit=11 ", Pattern.MULTILINE);
-
   static String run(String script, long timeLimitSeconds) throws Exception {
     boolean wanted = !"false".equals(System.getProperty("parasol.lab"));
     if (!wanted) {

@@ -1,5 +1,6 @@
 package io.parasol.tools.cli;
 
+import io.parasol.isolation.kvm.sys.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +33,13 @@ final class RawTerminal implements AutoCloseable {
     return new RawTerminal(null);
   }
 
-  /** Raw mode if standard input is a terminal, else an object whose close does nothing. */
+  /**
+   * Raw mode if standard input and output are a terminal, else an object whose close does nothing.
+   * (Asked of the kernel, not of {@code System.console()}: a process restored from a start-up
+   * snapshot has the caller's streams, not those its JVM started with.)
+   */
   static RawTerminal enterIfTerminal() {
-    java.io.Console console = System.console();
-    if (console == null || !console.isTerminal()) {
+    if (!LibC.isTerminal(0) || !LibC.isTerminal(1)) {
       return notATerminal();
     }
     try {

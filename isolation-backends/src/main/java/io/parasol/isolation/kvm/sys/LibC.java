@@ -68,6 +68,8 @@ public final class LibC {
 
   private static final int EINTR = 4;
   private static final int PR_SET_PDEATHSIG = 1;
+  private static final long TCGETS = 0x5401;
+  private static final int TERMIOS_BYTES = 60;
 
   private static final Linker LINKER = Linker.nativeLinker();
 
@@ -348,5 +350,16 @@ public final class LibC {
   public static void setParentDeathSignal(int signal) throws ErrnoException {
     checked(
         "prctl(PR_SET_PDEATHSIG)", (a, c) -> syscall(c, SYS_PRCTL, PR_SET_PDEATHSIG, signal, 0));
+  }
+
+  /**
+   * Whether {@code fd} is a terminal (isatty(3): the terminal ioctl {@code TCGETS} succeeds). Asked
+   * of the kernel each time, unlike {@code System.console()}, which decides once per JVM.
+   */
+  public static boolean isTerminal(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment termios = arena.allocate(TERMIOS_BYTES);
+      return syscall(allocateCapture(arena), SYS_IOCTL, fd, TCGETS, termios.address()) == 0;
+    }
   }
 }

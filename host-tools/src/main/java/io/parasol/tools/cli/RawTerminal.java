@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts the controlling terminal into raw mode for a serial console, so every key (Ctrl-C, arrows,
- * tab) goes to the guest as it is typed, and restores the saved mode on close and at JVM exit. Uses
- * {@code stty} on {@code /dev/tty}, as JLine does without a native library.
+ * Puts the terminal on standard input into raw mode for a serial console, so every key (Ctrl-C,
+ * arrows, tab) goes to the guest as it is typed, and restores the saved mode on close and at JVM
+ * exit. Uses {@code stty} on that terminal, as JLine does without a native library.
  *
  * <p>Does nothing when standard input is not a terminal (a pipe, a file, a CI job).
  */
@@ -87,7 +87,9 @@ final class RawTerminal implements AutoCloseable {
     System.arraycopy(args, 0, command, 1, args.length);
     Process p =
         new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/tty")))
+            // Standard input, which enterIfTerminal found to be a terminal: /dev/tty would need a
+            // controlling terminal, which a process restored from a start-up snapshot lacks.
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {

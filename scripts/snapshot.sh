@@ -5,13 +5,12 @@
 # and building the CLI take seconds before a VM exists. `parasol prepare` therefore also starts a
 # `run` JVM in standby (io.parasol.tools.cli.Standby: it trains on a boot of the demo guest, or
 # of the ten-byte guest where that is not built, then waits for a request) and checkpoints it
-# with CRIU; `parasol run` restores that process, hands it the
-# caller's standard streams and command line, and reports its exit code, as the JDK's CRaC or a
-# serverless platform's snapshot start does. The snapshot is used only where it was made: it
-# records the kernel, the CPU and the build, and a restore that fails for any reason falls back to
-# an ordinary JVM start with one line saying why; PARASOL_SNAPSHOT=0 turns it off, =require
-# makes not using it an error. Needs root and a kernel that CRIU accepts
-# (`criu check`); elsewhere nothing changes.
+# with CRIU; `parasol run` restores that process, hands it the caller's standard streams and
+# command line, and reports its exit code, as the JDK's CRaC or a serverless platform's snapshot
+# start does. The snapshot is used only where it was made: it records the kernel, the CPU and the
+# build, and a restore that fails for any reason falls back to an ordinary JVM start with one line
+# saying why. PARASOL_SNAPSHOT=0 turns it off; PARASOL_SNAPSHOT=require makes not using it an
+# error. Needs root and a kernel that CRIU accepts (`criu check`); elsewhere nothing changes.
 
 # Sets stamp to what a snapshot must match: the kernel, the CPU, the JVM and its options, the
 # class path. (Builtins only: this runs on the way to every `run`.) The build must also be older

@@ -33,6 +33,17 @@ final class LabTranscript {
     return run;
   }
 
+  /**
+   * A section whose guest reached its init marker and whose run ended by itself with {@code
+   * exitCode} ({@code parasol run}'s: 0 powered off, 10 reset, ...).
+   */
+  static String bootedRun(String transcript, String name, int exitCode) {
+    String run = completedSection(transcript, name);
+    assertTrue(run.contains("PARASOL-GUEST-UP"), run);
+    assertEquals(exitCode, field(run, "exit=(\\d+)"), run);
+    return run;
+  }
+
   /** The first group of {@code regex} in {@code text}, which must match. */
   static String text(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);

@@ -104,10 +104,8 @@ class LinuxLabIT {
 
   @Test
   void stockKernelBootsOnOneVcpuAndPowersOffWithStatusZero() {
-    String run = completedSection("one-cpu");
-    assertTrue(run.contains("PARASOL-GUEST-UP"), run);
+    String run = LabTranscript.bootedRun(transcript, "one-cpu", 0);
     assertEquals(1, field(run, "nproc=(\\d+)"));
-    assertEquals(0, field(run, "exit=(\\d+)"), run);
   }
 
   @Test
@@ -145,9 +143,7 @@ class LinuxLabIT {
 
   @Test
   void rebootEndsTheRunWithTheResetStatus() {
-    String run = completedSection("reboot");
-    assertTrue(run.contains("PARASOL-GUEST-UP"), run);
-    assertEquals(10, field(run, "exit=(\\d+)"), run);
+    LabTranscript.bootedRun(transcript, "reboot", 10);
   }
 
   @Test

@@ -30,28 +30,18 @@ class StandbyTest {
 
   @Test
   void malformedRequestsAreRefusedWithAReason() {
-    IllegalArgumentException notOurs =
-        assertThrows(
+    assertTrue(refused("hello\0/\0/s\0").contains("not a Parasol request"));
+    assertTrue(refused(Standby.MAGIC + "\0/\0/s\0run").contains("NUL-terminated"));
+    assertTrue(refused(Standby.MAGIC + "\0work\0/s\0run\0").contains("absolute"));
+    assertTrue(refused(Standby.MAGIC + "\0/\0").contains("not a Parasol request"));
+  }
+
+  /** The reason a request is refused. */
+  private static String refused(String request) {
+    return assertThrows(
             IllegalArgumentException.class,
-            () -> Standby.Request.parse("hello\0/\0/s\0".getBytes(StandardCharsets.UTF_8)));
-    assertTrue(notOurs.getMessage().contains("not a Parasol request"), notOurs.getMessage());
-    IllegalArgumentException cut =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                Standby.Request.parse(
-                    (Standby.MAGIC + "\0/\0/s\0run").getBytes(StandardCharsets.UTF_8)));
-    assertTrue(cut.getMessage().contains("NUL-terminated"), cut.getMessage());
-    IllegalArgumentException relative =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                Standby.Request.parse(
-                    (Standby.MAGIC + "\0work\0/s\0run\0").getBytes(StandardCharsets.UTF_8)));
-    assertTrue(relative.getMessage().contains("absolute"), relative.getMessage());
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> Standby.Request.parse((Standby.MAGIC + "\0/\0").getBytes(StandardCharsets.UTF_8)));
+            () -> Standby.Request.parse(request.getBytes(StandardCharsets.UTF_8)))
+        .getMessage();
   }
 
   /**

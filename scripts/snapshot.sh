@@ -27,16 +27,18 @@ snapshot_stamp() {
   printf -v stamp '%s\n' "$release" "$flags" "${run_jvm[@]}" "$cp"
 }
 
-# snapshot_unusable: why a snapshot cannot be made or used here, on stdout; nothing if it can.
-snapshot_unusable() {
+# Sets why to the reason no snapshot can be made or used here, or to nothing. (Builtins only.)
+snapshot_why_not() {
+  why=""
   if [ "${PARASOL_SNAPSHOT:-1}" = 0 ]; then
-    echo "PARASOL_SNAPSHOT=0"
+    why="PARASOL_SNAPSHOT=0"
   elif [ "$EUID" != 0 ]; then
-    echo "not root"
-  elif ! command -v criu > /dev/null || ! command -v unshare > /dev/null; then
-    echo "no criu"
+    why="it needs root"
+  elif ! command -v criu > /dev/null || ! command -v unshare > /dev/null ||
+    ! command -v setpriv > /dev/null; then
+    why="no criu (or no unshare, setpriv)"
   elif [ -n "${PARASOL_JAVA_OPTIONS:-}" ]; then
-    echo "PARASOL_JAVA_OPTIONS is set"
+    why="PARASOL_JAVA_OPTIONS is set"
   fi
 }
 
@@ -95,17 +97,17 @@ snapshot_run() {
   shift 2
   local dir=$parasol_root/host-tools/target/snapshot-$name
   # No process is started on the way to CRIU: not even a $(...) subshell.
+  local why
+  snapshot_why_not
   if [ "${PARASOL_SNAPSHOT:-1}" = 0 ]; then
     return 0
+  elif [ -n "$why" ]; then
+    snapshot_skip "$why"
   elif [ ! -f "$dir/stamp" ]; then
     snapshot_skip "none made for this build (parasol prepare makes it, as root, where CRIU works)"
   elif [ "$dir/stamp" -ot "$parasol_root/host-tools/target/host-tools.jar" ] ||
     { [ -f "$aot" ] && [ "$dir/stamp" -ot "$aot" ]; }; then
     snapshot_skip "it is older than the build"
-  elif [ "$EUID" != 0 ]; then
-    snapshot_skip "restoring it needs root"
-  elif [ -n "${PARASOL_JAVA_OPTIONS:-}" ]; then
-    snapshot_skip "PARASOL_JAVA_OPTIONS is set"
   else
     local stored="" stamp
     IFS= read -r -d '' stored < "$dir/stamp" || true

@@ -84,7 +84,7 @@ final class Standby {
 
   /**
    * {@code parasol --standby REQUEST-FILE TRAINING-ARGS...}: trains, says it is ready, waits for a
-   * request and runs it. Returns only for a failed training; a request ends the process.
+   * request and runs it. Returns the request's exit code, or 1 for a failed training.
    */
   static int run(String requestFile, String... training) throws IOException, InterruptedException {
     try (InputStream requests = Files.newInputStream(Path.of(requestFile))) {
@@ -104,9 +104,7 @@ final class Standby {
       System.gc();
       System.out.println(READY);
       System.out.flush();
-      Request request = await(requests);
-      System.exit(serve(request));
-      return 0;
+      return serve(await(requests));
     }
   }
 
@@ -132,13 +130,12 @@ final class Standby {
       // Ctrl-C does (RunCommand's SIGINT handler) rather than run on without anyone to report to.
       LibC.setParentDeathSignal(SIGINT);
       LibC.chdir(request.workingDirectory().toString());
+      Main.callerDirectory = request.workingDirectory();
+      code = Main.execute(request.args().toArray(String[]::new));
     } catch (ErrnoException e) {
       System.err.println("parasol: " + Main.sentence(e));
-      Files.writeString(request.statusFile(), "1\n");
-      return 1;
+      code = 1;
     }
-    Main.callerDirectory = request.workingDirectory();
-    code = Main.execute(request.args().toArray(String[]::new));
     Files.writeString(request.statusFile(), code + "\n");
     return code;
   }

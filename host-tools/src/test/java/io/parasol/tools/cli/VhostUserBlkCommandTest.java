@@ -102,4 +102,77 @@ class VhostUserBlkCommandTest {
     assertEquals(0, exit.get());
     assertTrue(out.toString().contains("as vhost-user-blk on"), out.toString());
   }
+
+  @Test
+  void benchDrivesTheServerAsAFrontEnd(@TempDir Path dir) throws Exception {
+    Path image = dir.resolve("disk.raw");
+    Files.write(image, new byte[4 << 20]);
+    Path socket = dir.resolve("blk.sock");
+    VhostUserBlkCommand command = new VhostUserBlkCommand();
+    AtomicInteger exit = new AtomicInteger(-1);
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    exit.set(
+                        new CommandLine(command)
+                            .execute(
+                                "--socket",
+                                socket.toString(),
+                                "--image",
+                                image.toString(),
+                                "--bounce")));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (true) { // bind() makes the file, listen() follows: a first connection proves both
+      assertTrue(System.nanoTime() < deadline, "the server listens on " + socket);
+      try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        break;
+      } catch (java.io.IOException e) {
+        Thread.sleep(10);
+      }
+    }
+    try {
+      for (String rw : new String[] {"read", "write", "randread"}) {
+        MainTest.Result r =
+            MainTest.parasol(
+                "bench",
+                "vhost-user-blk",
+                "--socket",
+                socket.toString(),
+                "--rw",
+                rw,
+                "--bs",
+                "64k",
+                "--iodepth",
+                "4",
+                "--seconds",
+                "0.3",
+                "--warmup",
+                "0.1");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] f = r.out().strip().split(" ");
+        assertEquals(4, f.length, r.out());
+        assertEquals("BENCH-BLK", f[0]);
+        assertEquals(rw, f[1]);
+        assertTrue(Double.parseDouble(f[2]) > 0 && Double.parseDouble(f[3]) > 0, r.out());
+      }
+      MainTest.Result bad =
+          MainTest.parasol(
+              "bench", "vhost-user-blk", "--socket", socket.toString(), "--bs", "1000");
+      assertEquals(1, bad.exitCode(), bad.err());
+      assertTrue(bad.err().contains("whole sectors"), bad.err());
+      MainTest.Result wrong =
+          MainTest.parasol(
+              "bench", "vhost-user-blk", "--socket", socket.toString(), "--rw", "trim");
+      assertEquals(2, wrong.exitCode(), wrong.err());
+      assertTrue(wrong.err().contains("read, write or randread"), wrong.err());
+      MainTest.Result absent =
+          MainTest.parasol("bench", "vhost-user-blk", "--socket", dir.resolve("none").toString());
+      assertEquals(1, absent.exitCode(), absent.err());
+    } finally {
+      command.stop();
+      t.join(20_000);
+    }
+    assertEquals(0, exit.get());
+  }
 }

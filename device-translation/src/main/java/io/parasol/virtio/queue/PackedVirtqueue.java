@@ -99,6 +99,18 @@ public final class PackedVirtqueue implements Virtqueue {
   }
 
   @Override
+  public synchronized boolean hasAvailable() {
+    if (broken) {
+      return false;
+    }
+    try {
+      return isAvailable(readFlags(nextAvail));
+    } catch (GuestMemoryException e) {
+      return false;
+    }
+  }
+
+  @Override
   public synchronized DescriptorChain pop() throws VirtqueueException {
     requireIntact();
     try {

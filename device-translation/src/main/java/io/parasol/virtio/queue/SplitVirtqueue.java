@@ -100,6 +100,18 @@ public final class SplitVirtqueue implements Virtqueue {
   }
 
   @Override
+  public synchronized boolean hasAvailable() {
+    if (broken) {
+      return false;
+    }
+    try {
+      return Short.toUnsignedInt(memory.readShort(availGpa + 2)) != lastAvailIdx;
+    } catch (GuestMemoryException e) {
+      return false;
+    }
+  }
+
+  @Override
   public synchronized DescriptorChain pop() throws VirtqueueException {
     requireIntact();
     try {

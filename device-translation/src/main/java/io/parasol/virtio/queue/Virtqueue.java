@@ -57,6 +57,13 @@ public sealed interface Virtqueue permits SplitVirtqueue, PackedVirtqueue {
   /** The number of descriptors. */
   int size();
 
+  /**
+   * Whether the driver has made a chain available that {@link #pop} has not taken: one read of the
+   * ring, nothing checked or copied (for a device that polls the ring instead of sleeping). False
+   * on a broken queue or unreadable ring; {@link #pop} then says why.
+   */
+  boolean hasAvailable();
+
   /** The next available chain, checked and copied, or {@code null} if none is available. */
   DescriptorChain pop() throws VirtqueueException;
 

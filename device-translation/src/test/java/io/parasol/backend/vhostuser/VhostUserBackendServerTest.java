@@ -3,6 +3,9 @@ package io.parasol.backend.vhostuser;
 import static io.parasol.backend.vhostuser.VhostUserProtocol.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parasol.backend.file.RawImageFile;
@@ -24,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,6 +181,71 @@ class VhostUserBackendServerTest {
       LinuxCalls.close(kick);
       LinuxCalls.close(call);
     }
+  }
+
+  /** The used entry that arrives within {@code millis}, or null. */
+  MockDriver.Used usedWithin(MockDriver d, int callFd, long millis) throws Exception {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    do {
+      MockDriver.Used u = d.pollUsed();
+      if (u != null) {
+        return u;
+      }
+      LinuxCalls.eventfdWait(callFd, 10);
+    } while (System.nanoTime() < deadline);
+    return null;
+  }
+
+  /** A request made without a kick: only a server that polls its ring takes it. */
+  @Test
+  void aPollingServerTakesRequestsMadeWithoutAKick() throws Exception {
+    Assumptions.assumeTrue(
+        Runtime.getRuntime().availableProcessors() > 1,
+        "a server on a one-CPU host never polls (it would only hold up the front end)");
+    long want = VirtioFeature.bit(VirtioFeature.VERSION_1) | (1L << F_PROTOCOL_FEATURES);
+    byte[] data = new byte[4096];
+    new Random(5).nextBytes(data);
+    // The server of every test here does not poll: the unkicked read waits for its kick.
+    int kick = LinuxCalls.eventfd();
+    int call = LinuxCalls.eventfd();
+    try (TestFrontEnd fe = new TestFrontEnd(dir.resolve("vhost.sock").toString())) {
+      MockDriver d = connect(fe, want, kick, call);
+      d.add(List.of(header(1, 8), data), List.of(1));
+      LinuxCalls.eventfdSignal(kick);
+      awaitUsed(d, call);
+      d.add(List.of(header(0, 8)), List.of(4096, 1));
+      assertNull(usedWithin(d, call, 300), "taken without a kick by a server that does not poll");
+      LinuxCalls.eventfdSignal(kick);
+      awaitUsed(d, call);
+    } finally {
+      LinuxCalls.close(kick);
+      LinuxCalls.close(call);
+    }
+    server.close();
+    serving.join(10_000);
+    // One that polls for 5 s after each round of work takes it at once.
+    server = new VhostUserBackendServer(blk, dir.resolve("vhost.sock"), 5_000_000_000L);
+    serving = server.start();
+    kick = LinuxCalls.eventfd();
+    call = LinuxCalls.eventfd();
+    try (TestFrontEnd fe = new TestFrontEnd(dir.resolve("vhost.sock").toString())) {
+      MockDriver d = connect(fe, want, kick, call);
+      d.add(List.of(header(1, 16), data), List.of(1));
+      LinuxCalls.eventfdSignal(kick);
+      awaitUsed(d, call);
+      d.add(List.of(header(0, 16)), List.of(4096, 1));
+      MockDriver.Used u = usedWithin(d, call, 3_000);
+      assertNotNull(u, "a polling server takes a request made without a kick");
+      byte[] back = d.lastUsedWritable();
+      assertEquals(0, back[4096], "read OK");
+      assertArrayEquals(data, Arrays.copyOf(back, 4096));
+    } finally {
+      LinuxCalls.close(kick);
+      LinuxCalls.close(call);
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new VhostUserBackendServer(blk, dir.resolve("other.sock"), -1));
   }
 
   @Test

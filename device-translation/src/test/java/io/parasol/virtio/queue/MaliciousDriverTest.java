@@ -1,6 +1,7 @@
 package io.parasol.virtio.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +39,7 @@ class MaliciousDriverTest {
         "message '" + e.getMessage() + "' names '" + expectedMessagePart + "'");
     VirtqueueTest.assertBroken(q);
     assertThrows(VirtqueueException.class, q::needsInterrupt);
+    assertFalse(q.hasAvailable(), "a broken queue offers nothing to a polling device");
     return e;
   }
 

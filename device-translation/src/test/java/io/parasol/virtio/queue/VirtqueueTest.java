@@ -47,13 +47,17 @@ class VirtqueueTest {
       throws Exception {
     MockDriver d = driver(packed, indirect, eventIdx, 8);
     Virtqueue q = device(d);
+    assertFalse(q.hasAvailable());
     assertNull(q.pop(), "nothing available yet");
     byte[] hello = "hello, ".getBytes(StandardCharsets.US_ASCII);
     byte[] world = "device".getBytes(StandardCharsets.US_ASCII);
     int id = d.add(List.of(hello, world), List.of(5, 7));
 
+    assertTrue(q.hasAvailable(), "the driver's chain shows before it is popped");
+    assertTrue(q.hasAvailable(), "and looking takes nothing");
     DescriptorChain chain = q.pop();
     assertNotNull(chain);
+    assertFalse(q.hasAvailable(), "popped");
     assertEquals(id, chain.id());
     assertEquals(13, chain.readableBytes());
     assertEquals(12, chain.writableBytes());

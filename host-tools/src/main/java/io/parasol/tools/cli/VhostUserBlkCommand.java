@@ -70,6 +70,16 @@ final class VhostUserBlkCommand implements Callable<Integer> {
               + " at a time per queue).")
   Integer ioThreads;
 
+  @Option(
+      names = "--poll-us",
+      paramLabel = "US",
+      defaultValue = "32",
+      description =
+          "Microseconds a queue's thread keeps watching its ring after work before it sleeps"
+              + " until the next kick, as QEMU's poll-max-ns (default: ${DEFAULT-VALUE}; 0: never;"
+              + " never on a host with one CPU).")
+  int pollMicros;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private volatile VhostUserBackendServer server;
@@ -79,6 +89,9 @@ final class VhostUserBlkCommand implements Callable<Integer> {
     if (queues < 1 || queues > 64 || ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--queues takes 1-64 and --io-threads 0-256");
+    }
+    if (pollMicros < 0 || pollMicros > 10_000) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--poll-us takes 0-10000");
     }
     VirtioBlk.Options options = new VirtioBlk.Options(serial, queues, 256, readOnly);
     AutoCloseable poolOwner;
@@ -105,7 +118,7 @@ final class VhostUserBlkCommand implements Callable<Integer> {
     // image reads and writes the guest's buffers in place, as qemu-storage-daemon does.
     VirtioBlk blk = new VirtioBlk(file, pool, options, !bounce);
     try {
-      server = new VhostUserBackendServer(blk, socket);
+      server = new VhostUserBackendServer(blk, socket, pollMicros * 1000L);
     } catch (IOException e) {
       blk.close();
       close(poolOwner);

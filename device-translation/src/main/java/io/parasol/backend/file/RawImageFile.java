@@ -47,13 +47,21 @@ public final class RawImageFile implements BlockBackend {
   private final long sizeBytes;
   private final boolean readOnly;
   private final ExecutorService io; // null: the caller's thread
+  private final long inlineBelowBytes; // reads and writes this small stay on the caller's thread
   private final Arena zeroArena = Arena.ofShared();
   private volatile boolean closed;
   private final MemorySegment zeros = zeroArena.allocate(ZERO_BYTES, 4096);
 
   private RawImageFile(
-      Path path, int fd, int directFd, long sizeBytes, boolean readOnly, int threads) {
+      Path path,
+      int fd,
+      int directFd,
+      long sizeBytes,
+      boolean readOnly,
+      int threads,
+      long inlineBelowBytes) {
     this.path = path;
+    this.inlineBelowBytes = inlineBelowBytes;
     this.fd = fd;
     this.directFd = directFd;
     this.sizeBytes = sizeBytes;
@@ -71,8 +79,20 @@ public final class RawImageFile implements BlockBackend {
    * @throws IOException naming the file and errno if it cannot be opened
    */
   public static RawImageFile open(Path path, boolean readOnly, int threads) throws IOException {
-    if (threads < 0) {
-      throw new IllegalArgumentException("threads " + threads);
+    return open(path, readOnly, threads, 0);
+  }
+
+  /**
+   * As {@link #open(Path, boolean, int)}, but reads and writes of fewer than {@code
+   * inlineBelowBytes} run on the caller's thread even where there are threads: a small request
+   * costs less than the two hand-offs, and only large ones gain from running side by side (where
+   * each is followed by a copy of its data, as in confidential mode).
+   */
+  public static RawImageFile open(Path path, boolean readOnly, int threads, long inlineBelowBytes)
+      throws IOException {
+    if (threads < 0 || inlineBelowBytes < 0) {
+      throw new IllegalArgumentException(
+          "threads " + threads + ", inline below " + inlineBelowBytes);
     }
     int mode = readOnly ? LinuxCalls.O_RDONLY : LinuxCalls.O_RDWR;
     int fd = LinuxCalls.open(path.toString(), mode);
@@ -84,7 +104,7 @@ public final class RawImageFile implements BlockBackend {
       } catch (ErrnoException e) {
         directFd = -1; // EINVAL: the file system has no direct I/O; the page cache it is
       }
-      return new RawImageFile(path, fd, directFd, size, readOnly, threads);
+      return new RawImageFile(path, fd, directFd, size, readOnly, threads, inlineBelowBytes);
     } catch (ErrnoException e) {
       LinuxCalls.close(fd);
       throw e;
@@ -139,7 +159,12 @@ public final class RawImageFile implements BlockBackend {
   }
 
   private <T> CompletableFuture<T> submit(Io<T> op) {
-    if (io == null) {
+    return submit(Long.MAX_VALUE, op);
+  }
+
+  /** Runs {@code op}, which moves {@code bytes}, on a thread of the pool or on the caller's. */
+  private <T> CompletableFuture<T> submit(long bytes, Io<T> op) {
+    if (io == null || bytes < inlineBelowBytes) {
       if (closed) {
         return CompletableFuture.failedFuture(new IOException(path + " is closed"));
       }
@@ -167,9 +192,10 @@ public final class RawImageFile implements BlockBackend {
 
   @Override
   public CompletableFuture<Long> read(long offset, List<MemorySegment> dst) {
+    long total = totalBytes(dst);
     return submit(
+        total,
         () -> {
-          long total = totalBytes(dst);
           long done = 0;
           int via = fdFor(offset, dst);
           while (done < total) {
@@ -200,9 +226,10 @@ public final class RawImageFile implements BlockBackend {
     if (readOnly) {
       return CompletableFuture.failedFuture(new IOException(path + " is read-only"));
     }
+    long total = totalBytes(src);
     return submit(
+        total,
         () -> {
-          long total = totalBytes(src);
           long done = 0;
           int via = fdFor(offset, src);
           while (done < total) {

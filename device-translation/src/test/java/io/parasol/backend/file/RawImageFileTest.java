@@ -2,15 +2,20 @@ package io.parasol.backend.file;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +29,34 @@ class RawImageFileTest {
     byte[] b = new byte[length];
     new Random(seed).nextBytes(b);
     return b;
+  }
+
+  /** With threads and a size below which requests stay inline: both kinds move the right data. */
+  @Test
+  void smallRequestsRunOnTheCallersThreadAndLargeOnesOnThePool() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "raw-image-test"));
+    Path file = Files.createTempFile(dir, "disk", ".raw");
+    byte[] disk = pattern(1 << 20, 9);
+    Files.write(file, disk);
+    try (Arena arena = Arena.ofShared();
+        RawImageFile image = RawImageFile.open(file, false, 2, 64 << 10)) {
+      MemorySegment mem = arena.allocate(256 << 10, 4096);
+      CompletableFuture<Long> small = image.read(4096, List.of(mem.asSlice(0, 4096)));
+      assertTrue(small.isDone(), "a request under the threshold completed before read returned");
+      assertEquals(4096L, small.get());
+      assertArrayEquals(
+          Arrays.copyOfRange(disk, 4096, 8192),
+          mem.asSlice(0, 4096).toArray(ValueLayout.JAVA_BYTE));
+      List<CompletableFuture<Long>> large = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        large.add(image.read(i * (64L << 10), List.of(mem.asSlice(i * (64L << 10), 64 << 10))));
+      }
+      for (CompletableFuture<Long> f : large) {
+        assertEquals(64L << 10, f.get());
+      }
+      assertArrayEquals(Arrays.copyOfRange(disk, 0, 256 << 10), mem.toArray(ValueLayout.JAVA_BYTE));
+    }
+    assertThrows(IllegalArgumentException.class, () -> RawImageFile.open(file, false, 2, -1));
   }
 
   @ParameterizedTest(name = "threads={0}")

@@ -65,9 +65,10 @@ final class VhostUserBlkCommand implements Callable<Integer> {
       names = "--io-threads",
       paramLabel = "N",
       description =
-          "Threads doing file I/O (default: none where the host has at most two CPUs, else 4); 0:"
-              + " each queue's kick thread does its requests' I/O itself (no hand-off, one request"
-              + " at a time per queue).")
+          "Threads doing file I/O (default: none where the host has at most two CPUs, else 4;"
+              + " with --bounce on two CPUs, two for requests of 256 KiB and more); 0: each queue's"
+              + " kick thread does its requests' I/O itself (no hand-off, one request at a time per"
+              + " queue).")
   Integer ioThreads;
 
   @Option(
@@ -106,9 +107,7 @@ final class VhostUserBlkCommand implements Callable<Integer> {
     }
     RawImageFile file;
     try {
-      file =
-          RawImageFile.open(
-              image, readOnly, ioThreads != null ? ioThreads : VirtioDevices.IMAGE_THREADS);
+      file = VirtioDevices.openImage(image, readOnly, bounce, ioThreads);
     } catch (IOException e) {
       close(poolOwner);
       spec.commandLine().getErr().println("parasol: cannot open the image: " + e.getMessage());

@@ -71,3 +71,6 @@ ensure_packages() {
 ensure_tools() {
   ensure_packages mvn:maven gcc:gcc as:binutils ld:binutils objcopy:binutils make:make iasl:acpica-tools
 }
+
+# The median of the numbers on standard input, one per line: the figure each benchmark prints.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

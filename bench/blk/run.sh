@@ -98,7 +98,6 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "$line"
   done
 done
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "medians of $ROUNDS rounds, ${RUNTIME}s per workload after ${WARMUP}s of each unmeasured (seq MiB/s, randread IOPS):"
 for w in "${workloads[@]}"; do
   line="$w:"

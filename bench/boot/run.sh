@@ -73,7 +73,6 @@ time_to_marker() {
   fi
   awk -v s="$start" -v e="$marker" 'BEGIN { printf "%.2f", e - s }'
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A all
 for round in $(seq 1 "$ROUNDS"); do

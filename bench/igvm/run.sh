@@ -51,7 +51,6 @@ bytes=$(stat -c %s "$image")
 cat "$image" > /dev/null
 
 now() { date +%s%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 s_all=() p_all=() e_all=() sc_all=() pc_all=()
 for round in $(seq 1 "$ROUNDS"); do

@@ -27,7 +27,6 @@ make -s -C "$parasol_root/tests/src/test/guests" OUT="$GUESTS" "$GUEST"
 "$parasol_root/parasol" --help >/dev/null # builds Parasol first if needed, outside the timing
 
 value() { sed -n "s/^$1=\([0-9.]*\).*/\1/p"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 c_all=() p_all=()
 for round in $(seq 1 "$ROUNDS"); do

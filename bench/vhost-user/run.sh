@@ -121,7 +121,6 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "$line"
   done
 done
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "medians of $ROUNDS rounds, ${RUNTIME}s per workload, $QUEUES queue(s) (seq MiB/s, randread IOPS):"
 for w in "${workloads[@]}"; do
   p=$(printf '%s\n' ${all[parasol,$w]} | median)

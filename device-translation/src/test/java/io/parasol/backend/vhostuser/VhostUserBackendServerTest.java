@@ -196,6 +196,19 @@ class VhostUserBackendServerTest {
     return null;
   }
 
+  /**
+   * Writes {@code data} at {@code sector} (kicked), then makes a read of it without a kick; the
+   * read's used entry if it arrives within {@code millis}, else null.
+   */
+  MockDriver.Used unkickedRead(
+      MockDriver d, int kick, int call, long sector, byte[] data, long millis) throws Exception {
+    d.add(List.of(header(1, sector), data), List.of(1));
+    LinuxCalls.eventfdSignal(kick);
+    awaitUsed(d, call);
+    d.add(List.of(header(0, sector)), List.of(data.length, 1));
+    return usedWithin(d, call, millis);
+  }
+
   /** A request made without a kick: only a server that polls its ring takes it. */
   @Test
   void aPollingServerTakesRequestsMadeWithoutAKick() throws Exception {
@@ -205,43 +218,32 @@ class VhostUserBackendServerTest {
     long want = VirtioFeature.bit(VirtioFeature.VERSION_1) | (1L << F_PROTOCOL_FEATURES);
     byte[] data = new byte[4096];
     new Random(5).nextBytes(data);
-    // The server of every test here does not poll: the unkicked read waits for its kick.
-    int kick = LinuxCalls.eventfd();
-    int call = LinuxCalls.eventfd();
-    try (TestFrontEnd fe = new TestFrontEnd(dir.resolve("vhost.sock").toString())) {
-      MockDriver d = connect(fe, want, kick, call);
-      d.add(List.of(header(1, 8), data), List.of(1));
-      LinuxCalls.eventfdSignal(kick);
-      awaitUsed(d, call);
-      d.add(List.of(header(0, 8)), List.of(4096, 1));
-      assertNull(usedWithin(d, call, 300), "taken without a kick by a server that does not poll");
-      LinuxCalls.eventfdSignal(kick);
-      awaitUsed(d, call);
-    } finally {
-      LinuxCalls.close(kick);
-      LinuxCalls.close(call);
-    }
-    server.close();
-    serving.join(10_000);
-    // One that polls for 5 s after each round of work takes it at once.
-    server = new VhostUserBackendServer(blk, dir.resolve("vhost.sock"), 5_000_000_000L);
-    serving = server.start();
-    kick = LinuxCalls.eventfd();
-    call = LinuxCalls.eventfd();
-    try (TestFrontEnd fe = new TestFrontEnd(dir.resolve("vhost.sock").toString())) {
-      MockDriver d = connect(fe, want, kick, call);
-      d.add(List.of(header(1, 16), data), List.of(1));
-      LinuxCalls.eventfdSignal(kick);
-      awaitUsed(d, call);
-      d.add(List.of(header(0, 16)), List.of(4096, 1));
-      MockDriver.Used u = usedWithin(d, call, 3_000);
-      assertNotNull(u, "a polling server takes a request made without a kick");
-      byte[] back = d.lastUsedWritable();
-      assertEquals(0, back[4096], "read OK");
-      assertArrayEquals(data, Arrays.copyOf(back, 4096));
-    } finally {
-      LinuxCalls.close(kick);
-      LinuxCalls.close(call);
+    for (boolean polling : new boolean[] {false, true}) {
+      if (polling) { // the server of every other test here does not poll; this one, for 5 s
+        server.close();
+        serving.join(10_000);
+        server = new VhostUserBackendServer(blk, dir.resolve("vhost.sock"), 5_000_000_000L);
+        serving = server.start();
+      }
+      int kick = LinuxCalls.eventfd();
+      int call = LinuxCalls.eventfd();
+      try (TestFrontEnd fe = new TestFrontEnd(dir.resolve("vhost.sock").toString())) {
+        MockDriver d = connect(fe, want, kick, call);
+        MockDriver.Used u = unkickedRead(d, kick, call, 8, data, polling ? 3_000 : 300);
+        if (!polling) {
+          assertNull(u, "taken without a kick by a server that does not poll");
+          LinuxCalls.eventfdSignal(kick);
+          awaitUsed(d, call);
+        } else {
+          assertNotNull(u, "a polling server takes a request made without a kick");
+        }
+        byte[] back = d.lastUsedWritable();
+        assertEquals(0, back[4096], "read OK");
+        assertArrayEquals(data, Arrays.copyOf(back, 4096));
+      } finally {
+        LinuxCalls.close(kick);
+        LinuxCalls.close(call);
+      }
     }
     assertThrows(
         IllegalArgumentException.class,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parasol.backend.file.RawImageFile;
 import io.parasol.bounce.HostBufferPool;
 import io.parasol.virtio.blk.BlockBackend;
+import io.parasol.virtio.blk.ForwardingBlockBackend;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -114,34 +115,13 @@ class BlockLoadTest {
   }
 
   /** Passes everything to a real backend and notes the read offsets. */
-  private static class Recording implements BlockBackend {
-    final BlockBackend inner;
+  private static class Recording extends ForwardingBlockBackend {
     final long[] firstOffsets = {-1, -1};
     final AtomicLong maxOffset = new AtomicLong();
     private int reads;
 
     Recording(BlockBackend inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public long sizeBytes() {
-      return inner.sizeBytes();
-    }
-
-    @Override
-    public boolean isReadOnly() {
-      return inner.isReadOnly();
-    }
-
-    @Override
-    public boolean supportsDiscard() {
-      return false;
-    }
-
-    @Override
-    public boolean supportsWriteZeroes() {
-      return false;
+      super(inner);
     }
 
     @Override
@@ -153,28 +133,5 @@ class BlockLoadTest {
       maxOffset.accumulateAndGet(offset, Math::max);
       return inner.read(offset, dst);
     }
-
-    @Override
-    public CompletableFuture<Long> write(long offset, List<MemorySegment> src) {
-      return inner.write(offset, src);
-    }
-
-    @Override
-    public CompletableFuture<Void> flush() {
-      return inner.flush();
-    }
-
-    @Override
-    public CompletableFuture<Void> discard(long offset, long length) {
-      return inner.discard(offset, length);
-    }
-
-    @Override
-    public CompletableFuture<Void> writeZeroes(long offset, long length, boolean unmap) {
-      return inner.writeZeroes(offset, length, unmap);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -18,6 +18,25 @@ import picocli.CommandLine;
 
 /** {@code parasol vhost-user blk}: options, a missing image, and a front end's first question. */
 class VhostUserBlkCommandTest {
+  /** A connection to the server at {@code socket} once it listens (within 20 s). */
+  static SocketChannel connectWhenListening(Path socket) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    // The socket file appears at bind(), a moment before listen(): connect until it is accepted.
+    while (true) {
+      assertTrue(System.nanoTime() < deadline, "the server listens on " + socket);
+      try {
+        return SocketChannel.open(UnixDomainSocketAddress.of(socket));
+      } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+        Thread.sleep(10);
+      } catch (java.io.IOException e) {
+        if (Files.exists(socket)) {
+          throw e;
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
   @Test
   void socketAndImageAreRequired() {
     MainTest.Result r = MainTest.parasol("vhost-user", "blk", "--socket", "/tmp/x.sock");
@@ -66,22 +85,7 @@ class VhostUserBlkCommandTest {
                             "--queues",
                             "2",
                             "--bounce")));
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    // The socket file appears at bind(), a moment before listen(): connect until it is accepted.
-    SocketChannel connected = null;
-    while (connected == null) {
-      assertTrue(System.nanoTime() < deadline, "the server listens on " + socket);
-      try {
-        connected = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-      } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
-        Thread.sleep(10);
-      } catch (java.io.IOException e) {
-        if (Files.exists(socket)) {
-          throw e;
-        }
-        Thread.sleep(10);
-      }
-    }
+    SocketChannel connected = connectWhenListening(socket);
     try (SocketChannel c = connected) {
       // VHOST_USER_GET_QUEUE_NUM (17), version 1, no payload.
       ByteBuffer req = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
@@ -122,15 +126,7 @@ class VhostUserBlkCommandTest {
                                 "--image",
                                 image.toString(),
                                 "--bounce")));
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (true) { // bind() makes the file, listen() follows: a first connection proves both
-      assertTrue(System.nanoTime() < deadline, "the server listens on " + socket);
-      try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-        break;
-      } catch (java.io.IOException e) {
-        Thread.sleep(10);
-      }
-    }
+    connectWhenListening(socket).close(); // it listens; it then waits for the next front end
     try {
       for (String rw : new String[] {"read", "write", "randread"}) {
         MainTest.Result r =

@@ -4,7 +4,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A backend that hands every call to {@code inner}; tests override what they watch or bend. */
+/**
+ * A backend that hands every call to {@code inner}: subclass it to watch or bend some calls (tests
+ * do; so could a backend that counts or throttles).
+ */
 public class ForwardingBlockBackend implements BlockBackend {
   protected final BlockBackend inner;
 

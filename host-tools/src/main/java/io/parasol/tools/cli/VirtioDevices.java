@@ -37,7 +37,7 @@ final class VirtioDevices implements AutoCloseable {
    * saves two thread hand-offs per request, and a pool adds no parallelism. With more CPUs, four,
    * so that a fast disk sees several requests at once (the vCPUs keep queueing meanwhile).
    */
-  static final int IMAGE_THREADS = Runtime.getRuntime().availableProcessors() > 2 ? 4 : 0;
+  private static final int IMAGE_THREADS = Runtime.getRuntime().availableProcessors() > 2 ? 4 : 0;
 
   /**
    * With {@code --bounce} on two CPUs, reads and writes of {@value} bytes or more go to two I/O
@@ -46,7 +46,7 @@ final class VirtioDevices implements AutoCloseable {
    * GiB/s inline, 6.1 GiB/s so). Smaller ones stay on the queue's thread, where 4 KiB random reads
    * lose a third of their rate to hand-offs.
    */
-  static final long BOUNCE_INLINE_BELOW = 256 * 1024;
+  private static final long BOUNCE_INLINE_BELOW = 256 * 1024;
 
   /** Opens a disk image with the I/O threads above; {@code threads} overrides them (all go). */
   static RawImageFile openImage(Path file, boolean readOnly, boolean bounce, Integer threads)

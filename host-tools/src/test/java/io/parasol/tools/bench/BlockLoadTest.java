@@ -22,10 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockLoadTest {
   private static final long MS = 1_000_000L;
 
+  /** A raw image of {@code bytes} zeros in {@code dir}. */
+  private static Path image(Path dir, int bytes) throws IOException {
+    return Files.write(dir.resolve("disk.raw"), new byte[bytes]);
+  }
+
   @Test
   void sequentialReadsCoverTheDiskInOrderAndCountWholeRequests(@TempDir Path dir) throws Exception {
-    Path image = dir.resolve("disk.raw");
-    Files.write(image, new byte[1 << 20]);
+    Path image = image(dir, 1 << 20);
     try (RawImageFile file = RawImageFile.open(image, false, 0);
         HostBufferPool pool = HostBufferPool.ofPrivateMemory(4 * 64 * 1024)) {
       Recording disk = new Recording(file);
@@ -44,8 +48,7 @@ class BlockLoadTest {
 
   @Test
   void writesAndRandomReadsRun(@TempDir Path dir) throws Exception {
-    Path image = dir.resolve("disk.raw");
-    Files.write(image, new byte[1 << 20]);
+    Path image = image(dir, 1 << 20);
     try (RawImageFile file = RawImageFile.open(image, false, 2);
         HostBufferPool pool = HostBufferPool.ofPrivateMemory(8 * 64 * 1024)) {
       for (BlockLoad.Pattern p : List.of(BlockLoad.Pattern.WRITE, BlockLoad.Pattern.RANDREAD)) {
@@ -57,8 +60,7 @@ class BlockLoadTest {
 
   @Test
   void aShortCountIsAnErrorNotAFigure(@TempDir Path dir) throws Exception {
-    Path image = dir.resolve("disk.raw");
-    Files.write(image, new byte[1 << 20]);
+    Path image = image(dir, 1 << 20);
     try (RawImageFile file = RawImageFile.open(image, false, 0);
         HostBufferPool pool = HostBufferPool.ofPrivateMemory(64 * 1024)) {
       BlockBackend shortReads =
@@ -91,8 +93,7 @@ class BlockLoadTest {
 
   @Test
   void impossibleLoadsAreRefusedUpFront(@TempDir Path dir) throws Exception {
-    Path image = dir.resolve("disk.raw");
-    Files.write(image, new byte[64 * 1024]);
+    Path image = image(dir, 64 * 1024);
     try (RawImageFile file = RawImageFile.open(image, true, 0);
         HostBufferPool pool = HostBufferPool.ofPrivateMemory(2 * 64 * 1024)) {
       assertThrows(

@@ -18,6 +18,27 @@ import picocli.CommandLine;
 
 /** {@code parasol vhost-user blk}: options, a missing image, and a front end's first question. */
 class VhostUserBlkCommandTest {
+  /** {@code parasol vhost-user blk} running on a thread of its own, as its main would run it. */
+  private static final class Served {
+    final VhostUserBlkCommand command = new VhostUserBlkCommand();
+    final StringWriter out = new StringWriter();
+    final AtomicInteger exit = new AtomicInteger(-1);
+    final Thread thread;
+
+    Served(String... args) {
+      CommandLine cli = new CommandLine(command);
+      cli.setOut(new PrintWriter(out, true));
+      thread = Thread.ofPlatform().start(() -> exit.set(cli.execute(args)));
+    }
+
+    /** Stops the server as SIGINT would; its exit code. */
+    int stop() throws InterruptedException {
+      command.stop();
+      thread.join(20_000);
+      return exit.get();
+    }
+  }
+
   /** A connection to the server at {@code socket} once it listens (within 20 s). */
   static SocketChannel connectWhenListening(Path socket) throws Exception {
     long deadline = System.nanoTime() + 20_000_000_000L;
@@ -67,24 +88,15 @@ class VhostUserBlkCommandTest {
     Path image = dir.resolve("disk.raw");
     Files.write(image, new byte[1 << 20]);
     Path socket = dir.resolve("blk.sock");
-    VhostUserBlkCommand command = new VhostUserBlkCommand();
-    CommandLine cli = new CommandLine(command);
-    StringWriter out = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread t =
-        Thread.ofPlatform()
-            .start(
-                () ->
-                    exit.set(
-                        cli.execute(
-                            "--socket",
-                            socket.toString(),
-                            "--image",
-                            image.toString(),
-                            "--queues",
-                            "2",
-                            "--bounce")));
+    Served served =
+        new Served(
+            "--socket",
+            socket.toString(),
+            "--image",
+            image.toString(),
+            "--queues",
+            "2",
+            "--bounce");
     SocketChannel connected = connectWhenListening(socket);
     try (SocketChannel c = connected) {
       // VHOST_USER_GET_QUEUE_NUM (17), version 1, no payload.
@@ -101,10 +113,8 @@ class VhostUserBlkCommandTest {
       assertEquals(8, reply.getInt(8));
       assertEquals(2, reply.getLong(12), "two queues");
     }
-    command.stop();
-    t.join(20_000);
-    assertEquals(0, exit.get());
-    assertTrue(out.toString().contains("as vhost-user-blk on"), out.toString());
+    assertEquals(0, served.stop());
+    assertTrue(served.out.toString().contains("as vhost-user-blk on"), served.out.toString());
   }
 
   @Test
@@ -112,20 +122,8 @@ class VhostUserBlkCommandTest {
     Path image = dir.resolve("disk.raw");
     Files.write(image, new byte[4 << 20]);
     Path socket = dir.resolve("blk.sock");
-    VhostUserBlkCommand command = new VhostUserBlkCommand();
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread t =
-        Thread.ofPlatform()
-            .start(
-                () ->
-                    exit.set(
-                        new CommandLine(command)
-                            .execute(
-                                "--socket",
-                                socket.toString(),
-                                "--image",
-                                image.toString(),
-                                "--bounce")));
+    Served served =
+        new Served("--socket", socket.toString(), "--image", image.toString(), "--bounce");
     connectWhenListening(socket).close(); // it listens; it then waits for the next front end
     try {
       for (String rw : new String[] {"read", "write", "randread"}) {
@@ -166,9 +164,7 @@ class VhostUserBlkCommandTest {
           MainTest.parasol("bench", "vhost-user-blk", "--socket", dir.resolve("none").toString());
       assertEquals(1, absent.exitCode(), absent.err());
     } finally {
-      command.stop();
-      t.join(20_000);
+      assertEquals(0, served.stop());
     }
-    assertEquals(0, exit.get());
   }
 }
